@@ -1,0 +1,51 @@
+"""The detector stage's interface: each `Detector` turns the inventory into `Evidence`.
+
+One detector per component kind. Evidence says what was seen, where, and how strongly it supports
+the component: `present` (the thing itself is in the release), `partial` (something is there but
+incomplete or unverifiable), `referenced` (a link or pointer to it elsewhere).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from auditor.findings import Finding
+from auditor.sources.interface import Inventory
+
+Strength = Literal["present", "partial", "referenced"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    component: str
+    detector: str
+    reason: str
+    path: str | None = None
+    line: int | None = None
+    url: str | None = None
+    strength: Strength = "present"
+    details: tuple[tuple[str, str], ...] = ()
+
+    def sort_key(self) -> tuple[str, str, int, str, str]:
+        return (self.component, self.path or "", self.line or 0, self.url or "", self.reason)
+
+
+@dataclass
+class Detection:
+    """What one detector found: evidence for components, and findings about artifacts."""
+
+    evidence: list[Evidence] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def extend(self, other: Detection) -> None:
+        self.evidence.extend(other.evidence)
+        self.findings.extend(other.findings)
+
+
+class Detector(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def detect(self, inventory: Inventory) -> Detection: ...

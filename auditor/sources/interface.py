@@ -1,0 +1,132 @@
+"""The source stage's interface: a `Source` lists `Artifact`s into an `Inventory`.
+
+Artifacts give lazy, bounded access to their content: the first bytes, a byte range, and for small
+files the text. Nothing ever reads a whole large file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from auditor.findings import Finding
+
+TEXT_LIMIT = 2 * 1024 * 1024
+"""Files larger than this are never decoded as text."""
+
+
+class ArtifactKind(StrEnum):
+    FILE = "file"
+    SPECIAL = "special"
+    """FIFO, socket or device node: listed, never opened."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What was audited, as recorded in the report."""
+
+    kind: str
+    location: str
+    revision: str | None = None
+    commit: str | None = None
+
+
+class Source(ABC):
+    """Reads a release. Implementations never write to it, never follow links out of it."""
+
+    @abstractmethod
+    def target(self) -> Target: ...
+
+    @abstractmethod
+    def inventory(self) -> Inventory: ...
+
+    @abstractmethod
+    def read(self, artifact: Artifact, offset: int, length: int) -> bytes:
+        """At most `length` bytes of the artifact from `offset`; fewer at the end of the file."""
+
+    def url(self, artifact: Artifact) -> str | None:
+        """A URL for remote artifacts; None for local ones."""
+        return None
+
+
+@dataclass(eq=False)
+class Artifact:
+    """One file of the release. `path` is POSIX and relative to the release root."""
+
+    path: str
+    size: int
+    source: Source = field(repr=False)
+    kind: ArtifactKind = ArtifactKind.FILE
+
+    @property
+    def name(self) -> str:
+        return posixpath.basename(self.path)
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.path)
+
+    @property
+    def suffix(self) -> str:
+        return posixpath.splitext(self.name)[1].lower()
+
+    read_error: str | None = field(default=None, init=False)
+
+    def read(self, offset: int, length: int) -> bytes:
+        """Bytes of the file; on an I/O error, no bytes and `read_error` says why."""
+        if self.kind is not ArtifactKind.FILE or length <= 0:
+            return b""
+        try:
+            return self.source.read(self, offset, length)
+        except OSError as error:
+            self.read_error = error.strerror or str(error)
+            return b""
+
+    @cached_property
+    def head(self) -> bytes:
+        """The first 4 KiB (enough for every magic number and an LFS pointer)."""
+        return self.read(0, 4096)
+
+    @cached_property
+    def text(self) -> str | None:
+        """The decoded text of a small text file; None when large, binary or unreadable."""
+        if self.kind is not ArtifactKind.FILE or self.size > TEXT_LIMIT:
+            return None
+        data = self.head if self.size <= 4096 else self.read(0, self.size)
+        if b"\x00" in data:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1") if _mostly_printable(data) else None
+
+    @property
+    def url(self) -> str | None:
+        return self.source.url(self)
+
+
+def _mostly_printable(data: bytes) -> bool:
+    printable = sum(1 for b in data if b >= 0x20 or b in (0x09, 0x0A, 0x0D))
+    return printable >= 0.95 * len(data)
+
+
+@dataclass
+class Inventory:
+    """Every artifact of a release, sorted by path, and the problems met while listing them."""
+
+    target: Target
+    artifacts: list[Artifact]
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.artifacts.sort(key=lambda a: a.path)
+        self._by_path = {a.path: a for a in self.artifacts}
+
+    def get(self, path: str) -> Artifact | None:
+        return self._by_path.get(path)
+
+    def files(self) -> list[Artifact]:
+        return [a for a in self.artifacts if a.kind is ArtifactKind.FILE]
