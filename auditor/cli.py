@@ -1,2 +1,126 @@
-def main() -> None:
-    raise SystemExit(0)
+"""The `audit` command: parses arguments, wires the stages together, maps errors to exit codes.
+
+Exit codes: 0 the gate passes, 1 the gate fails, 2 a usage error, an unreadable target or an
+invalid checklist. Every error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from auditor import __version__
+from auditor.errors import AuditorError
+from auditor.escape import printable
+
+SUBCOMMANDS = ("explain",)
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    blocked = "blocked"
+    missing = "missing"
+    partial = "partial"
+    never = "never"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"osaid-audit {__version__}")
+        raise typer.Exit()
+
+
+@app.command("run", epilog="Other commands: 'audit explain CODE' explains a finding code.")
+def run(
+    target: Annotated[Path, typer.Argument(help="The release folder to audit.", show_default=False)],
+    checklist: Annotated[str, typer.Option(help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Fail (exit 1) when a required requirement has this status or a worse one.")] = FailOn.missing,
+    color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Audit an AI model release against the Open Source AI Definition (or another checklist)."""
+    from auditor.audit import run_audit
+    from auditor.evaluation.checklist import load_checklist
+    from auditor.formats import FORMATS
+    from auditor.gate import failing_requirements
+    from auditor.sources.local import LocalFolderSource
+
+    source = LocalFolderSource(target)
+    loaded = load_checklist(checklist)
+    if output is not None:
+        _refuse_output_inside(output, target)
+    report = run_audit(source, loaded)
+    use_color = color if color is not None else (output is None and sys.stdout.isatty()
+                                                 and "NO_COLOR" not in os.environ)
+    width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)
+    rendered = FORMATS[format.value]().render(report, color=use_color, width=width)
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        try:
+            output.write_text(rendered, encoding="utf-8")
+        except OSError as error:
+            raise AuditorError(f"cannot write {printable(str(output))}: {error.strerror}") from None
+    failing = failing_requirements(report, fail_on.value)
+    if failing:
+        typer.echo(f"audit: gate failed (--fail-on {fail_on.value}): {', '.join(failing)}", err=True)
+        raise typer.Exit(1)
+
+
+def _refuse_output_inside(output: Path, target: Path) -> None:
+    """An auditor never writes into what it audits."""
+    real_target = os.path.realpath(target)
+    real_output = os.path.realpath(output)
+    if os.path.commonpath([real_target, real_output]) == real_target:
+        raise AuditorError(f"refusing to write {printable(str(output))} inside the audited release")
+
+
+@app.command("explain")
+def explain(code: Annotated[str, typer.Argument(help="A finding code, e.g. OSAID-L001, or 'all'.")]) -> None:
+    """Explain a finding code: what it means, why OSAID cares, how to fix it."""
+    from auditor.findings import finding_codes
+
+    codes = finding_codes()
+    wanted = sorted(codes) if code.lower() == "all" else [code.upper()]
+    for name in wanted:
+        entry = codes.get(name)
+        if entry is None:
+            raise AuditorError(f"unknown finding code {printable(code)!r} (try 'audit explain all')")
+        typer.echo(f"{entry.code} ({entry.name}, {entry.level}): {entry.summary}\n\n{entry.explanation}\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in SUBCOMMANDS:
+        args.insert(0, "run")
+    try:
+        result = app(args=args, prog_name="audit", standalone_mode=False)
+    except AuditorError as error:
+        typer.echo(f"audit: error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("audit: interrupted", err=True)
+        raise SystemExit(130) from None
+    except typer.TyperException as error:  # usage errors: bad option, missing argument
+        typer.echo(f"audit: error: {error.format_message()}", err=True)
+        raise SystemExit(2) from None
+    except Exception as error:  # noqa: BLE001 - the contract is one line, never a traceback
+        typer.echo(f"audit: internal error: {type(error).__name__}: {printable(str(error))} "
+                   "(please report this)", err=True)
+        raise SystemExit(2) from None
+    raise SystemExit(result if isinstance(result, int) else 0)

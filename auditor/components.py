@@ -41,3 +41,6 @@ COMPONENTS: dict[str, Component] = {
         Component("model-metadata", "Model metadata (training configuration, optimizer state)", "data"),
     )
 }
+
+STAND_INS: dict[str, tuple[str, ...]] = {"technical-report": ("research-paper",)}
+"""MOF: a research paper may stand in for the technical report."""

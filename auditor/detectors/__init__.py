@@ -1,0 +1,17 @@
+"""Detectors: one per component kind, each turning the inventory into evidence."""
+
+from auditor.detectors.datasets import DatasetsDetector
+from auditor.detectors.documents import DocumentsDetector
+from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.detectors.python_code import PythonCodeDetector
+from auditor.detectors.references import ReferencesDetector
+from auditor.detectors.scripts import ScriptsDetector
+from auditor.detectors.supporting_libraries import SupportingLibrariesDetector
+from auditor.detectors.weights import WeightsDetector
+
+ALL_DETECTORS: tuple[type[Detector], ...] = (
+    WeightsDetector, PythonCodeDetector, ScriptsDetector, SupportingLibrariesDetector,
+    DocumentsDetector, DatasetsDetector, ReferencesDetector,
+)
+
+__all__ = ["ALL_DETECTORS", "Detection", "Detector", "Evidence"]

@@ -1,0 +1,10 @@
+"""Formats render a report: one module per format, registered here by name."""
+
+from auditor.formats.interface import ReportFormat
+from auditor.formats.json import JsonFormat
+from auditor.formats.markdown import MarkdownFormat
+from auditor.formats.text import TextFormat
+
+FORMATS: dict[str, type[ReportFormat]] = {f.name: f for f in (TextFormat, JsonFormat, MarkdownFormat)}
+
+__all__ = ["FORMATS", "ReportFormat"]

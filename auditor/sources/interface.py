@@ -96,7 +96,7 @@ class Artifact:
         if self.kind is not ArtifactKind.FILE or self.size > TEXT_LIMIT:
             return None
         data = self.head if self.size <= 4096 else self.read(0, self.size)
-        if b"\x00" in data:
+        if self.read_error is not None or b"\x00" in data:
             return None
         try:
             return data.decode("utf-8")

@@ -1,0 +1,140 @@
+"""Markdown documents (model cards, data cards, reports): YAML front matter, sections and links.
+
+Only structure is read: headings give sections with line ranges so findings can cite
+"DATA_CARD.md:12 (## Provenance)"; links give external references with their line.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.safe_yaml import YamlError, load_yaml
+from auditor.sources.interface import Artifact
+
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_URL = re.compile(r"""(?:https?://|magnet:\?)[^\s<>()\[\]"'`]+""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    level: int
+    line_start: int
+    line_end: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    line: int
+    context: str
+    """The line the link stands on, and the title of its section, for guessing what it points to."""
+
+
+@dataclass(frozen=True)
+class MarkdownDocument:
+    front_matter: dict[str, Any]
+    front_matter_lines: dict[str, int]
+    """Line of each top-level front-matter key, for citing `license:` and friends."""
+    front_matter_error: str | None
+    sections: tuple[Section, ...]
+    links: tuple[Link, ...]
+
+
+def parse_markdown(text: str) -> MarkdownDocument:
+    lines = text.splitlines()
+    front_matter: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    error: str | None = None
+    body_start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is not None:
+            body_start = end + 1
+            raw = "\n".join(lines[1:end])
+            try:
+                loaded = load_yaml(raw)
+            except YamlError as problem:
+                error = str(problem)
+                loaded = None
+            if isinstance(loaded, dict):
+                front_matter = {str(k): v for k, v in loaded.items()}
+                key_lines = _top_level_key_lines(lines[1:end], offset=2)
+            elif loaded is not None:
+                error = "front matter is not a mapping"
+    sections = _sections(lines, body_start)
+    return MarkdownDocument(front_matter, key_lines, error, sections, _links(lines, sections))
+
+
+def _top_level_key_lines(lines: list[str], offset: int) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for number, line in enumerate(lines, start=offset):
+        match = re.match(r"^([A-Za-z_][\w.-]*)\s*:", line)
+        if match:
+            found.setdefault(match.group(1), number)
+    return found
+
+
+def _sections(lines: list[str], start: int) -> tuple[Section, ...]:
+    headings: list[tuple[int, int, str]] = []  # (index, level, title)
+    in_fence = False
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        atx = _ATX_HEADING.match(line)
+        if atx:
+            headings.append((index, len(atx.group(1)), atx.group(2).strip()))
+        elif (index > start and _SETEXT_UNDERLINE.match(line) and lines[index - 1].strip()
+              and not _ATX_HEADING.match(lines[index - 1])):
+            level = 1 if line.strip().startswith("=") else 2
+            headings.append((index - 1, level, lines[index - 1].strip()))
+    sections: list[Section] = []
+    if headings and headings[0][0] > start or not headings:
+        first = headings[0][0] if headings else len(lines)
+        # The text before the first heading; like a heading's, its body starts after `line_start`.
+        sections.append(Section("", 0, start, max(first, start + 1), "\n".join(lines[start:first])))
+    for position, (index, level, title) in enumerate(headings):
+        end = len(lines)
+        for later_index, later_level, _ in headings[position + 1:]:
+            if later_level <= level:
+                end = later_index
+                break
+        sections.append(Section(title, level, index + 1, end, "\n".join(lines[index + 1:end])))
+    return tuple(sections)
+
+
+def _links(lines: list[str], sections: tuple[Section, ...]) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for number, line in enumerate(lines, start=1):
+        for match in _URL.finditer(line):
+            url = match.group(0).rstrip(".,;:!?*_")
+            title = section_at(sections, number)
+            links.append(Link(url, number, f"{title.title if title else ''} | {line.strip()}"))
+    return tuple(links)
+
+
+def section_at(sections: tuple[Section, ...], line: int) -> Section | None:
+    """The innermost section holding `line`."""
+    holding = [s for s in sections if s.line_start <= line <= s.line_end]
+    return max(holding, key=lambda s: s.line_start) if holding else None
+
+
+_PARSED: weakref.WeakKeyDictionary[Artifact, MarkdownDocument | None] = weakref.WeakKeyDictionary()
+
+
+def markdown_of(artifact: Artifact) -> MarkdownDocument | None:
+    """The parsed document of a Markdown/text artifact, parsed once per audit; None if not text."""
+    if artifact not in _PARSED:
+        text = artifact.text
+        _PARSED[artifact] = parse_markdown(text) if text is not None else None
+    return _PARSED[artifact]

@@ -1,0 +1,39 @@
+"""The audit loop: source -> inventory -> detectors -> licences -> evaluation -> report."""
+
+from __future__ import annotations
+
+from auditor.detectors import ALL_DETECTORS, Detection
+from auditor.evaluation.checklist import Checklist
+from auditor.evaluation.evaluate import evaluate
+from auditor.findings import Finding
+from auditor.licenses.discovery import discover_licenses
+from auditor.report import Report
+from auditor.sources.interface import TEXT_LIMIT, Artifact, Source
+
+BINARY_TEXT_NAMES = ("readme", "license", "licence", "copying", "notice", "model_card", "data_card")
+
+
+def run_audit(source: Source, checklist: Checklist) -> Report:
+    inventory = source.inventory()
+    detection = Detection()
+    for detector in ALL_DETECTORS:
+        detection.extend(detector().detect(inventory))
+    declarations = discover_licenses(inventory)
+    detection.findings += _content_findings(inventory.files())
+    return evaluate(checklist, inventory, detection, declarations)
+
+
+def _content_findings(artifacts: list[Artifact]) -> list[Finding]:
+    """Problems met while reading content: I/O errors, and binary data where text was promised."""
+    findings = []
+    for artifact in artifacts:
+        if artifact.read_error:
+            findings.append(Finding(artifact.path, "OSAID-A004", f"cannot read: {artifact.read_error}"))
+        elif (artifact.name.lower().startswith(BINARY_TEXT_NAMES) and artifact.size
+              and artifact.suffix in ("", ".md", ".txt", ".rst")):
+            if artifact.size > TEXT_LIMIT:
+                findings.append(Finding(artifact.path, "OSAID-A011",
+                                        f"{artifact.size:,} bytes: too large to read as a document"))
+            elif artifact.text is None:
+                findings.append(Finding(artifact.path, "OSAID-A007", "named like a text document but holds binary data"))
+    return findings

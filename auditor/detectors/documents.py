@@ -1,0 +1,146 @@
+"""Documents: model card, data card, technical report, research paper, evaluation results, samples.
+
+A document counts when its content looks like what its name says: a README is a model card only
+with Hub front matter or the usual model-card sections; a PDF only with the PDF signature.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from auditor.artifacts.markdown_document import MarkdownDocument, markdown_of, section_at
+from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.sources.interface import Artifact, Inventory
+
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".rst", ""})
+
+MODEL_CARD_NAME = re.compile(r"^(readme|model[_-]?card)(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
+MODEL_CARD_KEYS = frozenset({"license", "license_name", "datasets", "base_model", "library_name",
+                             "pipeline_tag", "model-index", "tags", "language", "model_name", "widget"})
+MODEL_CARD_SECTION = re.compile(
+    r"model (details|description|summary|overview|architecture)|intended use|^uses?$|out-of-scope|"
+    r"training (data|procedure|details)|evaluation|limitations|bias|risks|how to (get started|use)|"
+    r"citation|environmental impact|hardware", re.IGNORECASE)
+
+DATA_CARD_NAME = re.compile(r"(data[_ -]?card|datasheet|dataset[_ -]?card)", re.IGNORECASE)
+DATA_CARD_KEYS = frozenset({"source_datasets", "annotations_creators", "size_categories",
+                            "task_categories", "configs", "dataset_info", "language_creators"})
+
+REPORT_NAME = re.compile(r"tech(nical)?[_ -]?report|(^|[_ -])report([_ .-]|$)", re.IGNORECASE)
+PAPER_NAME = re.compile(r"paper|arxiv|\d{4}\.\d{4,5}", re.IGNORECASE)
+PAPER_URL = re.compile(r"arxiv\.org/(abs|pdf)/|doi\.org/|openreview\.net/|aclanthology\.org/|"
+                       r"proceedings\.(neurips|mlr)|papers\.nips\.cc", re.IGNORECASE)
+
+EVAL_NAME = re.compile(r"(eval|result|benchmark|score|leaderboard)", re.IGNORECASE)
+EVAL_SUFFIXES = frozenset({".json", ".jsonl", ".csv", ".tsv", ".md", ".yaml", ".yml", ".txt"})
+EVAL_SECTION = re.compile(r"evaluation|results|benchmark|performance", re.IGNORECASE)
+NUMBER = re.compile(r"\d+\.\d+|\d+%")
+
+SAMPLE_PATH = re.compile(r"(^|/)(samples|generations?|sample[_-]?outputs?|example[_-]?outputs?)(/|\.|$)|"
+                         r"sample[_-]?outputs?|generations", re.IGNORECASE)
+
+
+class DocumentsDetector(Detector):
+    name: ClassVar[str] = "documents"
+
+    def detect(self, inventory: Inventory) -> Detection:
+        detection = Detection()
+        for artifact in inventory.files():
+            for evidence in self._classify(artifact):
+                detection.evidence.append(evidence)
+        return detection
+
+    def _classify(self, artifact: Artifact) -> list[Evidence]:
+        found: list[Evidence] = []
+        is_pdf = artifact.suffix == ".pdf" and artifact.head.startswith(b"%PDF")
+        document = markdown_of(artifact) if artifact.suffix in TEXT_SUFFIXES else None
+        if document is not None:
+            found += _model_card(artifact, document)
+            found += _data_card(artifact, document)
+            found += _evaluation_sections(artifact, document)
+        if document is not None or is_pdf:
+            kind = "PDF" if is_pdf else "document"
+            if REPORT_NAME.search(artifact.name) or (document and _titled(document, REPORT_NAME)):
+                found.append(Evidence("technical-report", self.name, f"technical report ({kind})",
+                                      path=artifact.path))
+            elif PAPER_NAME.search(artifact.name):
+                found.append(Evidence("research-paper", self.name, f"research paper ({kind})",
+                                      path=artifact.path))
+        if document is not None:
+            for link in document.links:
+                if PAPER_URL.search(link.url):
+                    # The section tells whether the paper is cited for its data (see data_information).
+                    holder = section_at(document.sections, link.line)
+                    found.append(Evidence("research-paper", self.name, f"paper linked: {link.url}",
+                                          path=artifact.path, line=link.line, url=link.url,
+                                          strength="referenced",
+                                          details=(("section", holder.title if holder else ""),)))
+        if (artifact.suffix in EVAL_SUFFIXES and EVAL_NAME.search(artifact.path)
+                and not MODEL_CARD_NAME.match(artifact.name) and _has_numbers(artifact)):
+            found.append(Evidence("evaluation-results", self.name, "evaluation results file",
+                                  path=artifact.path))
+        if SAMPLE_PATH.search(artifact.path) and artifact.size > 0:
+            found.append(Evidence("sample-outputs", self.name, "sample model outputs", path=artifact.path))
+        return found
+
+
+def _model_card(artifact: Artifact, document: MarkdownDocument) -> list[Evidence]:
+    if not MODEL_CARD_NAME.match(artifact.name) or _is_dataset_card(document):
+        return []
+    keys = sorted(MODEL_CARD_KEYS & document.front_matter.keys())
+    sections = [s.title for s in document.sections if MODEL_CARD_SECTION.search(s.title)]
+    if (keys and sections) or len(sections) >= 3:
+        reason = "model card: " + ", ".join(
+            ([f"front matter ({', '.join(keys)})"] if keys else []) + [f"{len(sections)} card sections"])
+        return [Evidence("model-card", DocumentsDetector.name, reason, path=artifact.path)]
+    if artifact.folder == "":
+        return [Evidence("model-card", DocumentsDetector.name,
+                         "README without model-card front matter and with fewer than 3 model-card sections",
+                         path=artifact.path, strength="partial")]
+    return []
+
+
+def _is_dataset_card(document: MarkdownDocument) -> bool:
+    return bool(DATA_CARD_KEYS & document.front_matter.keys())
+
+
+def _data_card(artifact: Artifact, document: MarkdownDocument) -> list[Evidence]:
+    named = DATA_CARD_NAME.search(artifact.name) is not None
+    if not (named or (MODEL_CARD_NAME.match(artifact.name) and _is_dataset_card(document))):
+        return []
+    titled = [s for s in document.sections if s.title]
+    words = sum(len(s.body.split()) for s in document.sections)
+    if len(titled) >= 2 and words >= 50:
+        return [Evidence("data-card", DocumentsDetector.name,
+                         f"data card: {len(titled)} sections, {words} words", path=artifact.path)]
+    return [Evidence("data-card", DocumentsDetector.name, "data card with little content",
+                     path=artifact.path, strength="partial")]
+
+
+def _evaluation_sections(artifact: Artifact, document: MarkdownDocument) -> list[Evidence]:
+    found: list[Evidence] = []
+    if "model-index" in document.front_matter:
+        found.append(Evidence("evaluation-results", DocumentsDetector.name,
+                              "model-index in the model card front matter", path=artifact.path,
+                              line=document.front_matter_lines.get("model-index")))
+    for section in document.sections:
+        if EVAL_SECTION.search(section.title) and _has_results_table(section.body):
+            found.append(Evidence("evaluation-results", DocumentsDetector.name,
+                                  f"results table in section '{section.title}'", path=artifact.path,
+                                  line=section.line_start))
+    return found
+
+
+def _has_results_table(body: str) -> bool:
+    rows = [line for line in body.splitlines() if line.strip().startswith("|")]
+    return len(rows) >= 3 and any(NUMBER.search(row) for row in rows)
+
+
+def _titled(document: MarkdownDocument, pattern: re.Pattern[str]) -> bool:
+    return any(s.level == 1 and pattern.search(s.title) for s in document.sections)
+
+
+def _has_numbers(artifact: Artifact) -> bool:
+    text = artifact.text
+    return text is not None and NUMBER.search(text[:65536]) is not None

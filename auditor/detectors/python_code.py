@@ -1,0 +1,424 @@
+"""Classifies Python files and notebooks into code components by static analysis.
+
+Nothing from the release is ever imported or run: each file is parsed with `ast`, reduced to a set
+of *events* (`call:torch.optim.AdamW`, `def:generate`, `base:nn.Module`, `loop-train:...`), and the
+rules below score the events per component. Rules are data so that new signals are one line each.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.sources.interface import Artifact, Inventory
+
+STRONG, MEDIUM, WEAK = 4, 2, 1
+"""A strong signal decides alone; medium ones need corroboration; weak ones only add up (see `decide`)."""
+THRESHOLD = 4
+NAME_BONUS = 1
+"""What a file name that agrees with a role is worth: a tie-breaker, never a signal by itself."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: str
+    weight: int
+    label: str
+    match: str
+    """Regex that must fully match one event."""
+    also: str | None = None
+    """Regex that must also match some event (both signals together make the rule)."""
+    unless: str | None = None
+    """Regex that, when it matches any event, cancels the rule."""
+
+    @cached_property
+    def patterns(self) -> tuple[_Pattern, _Pattern | None, _Pattern | None]:
+        return (_Pattern(self.match), *(_Pattern(p) if p else None for p in (self.also, self.unless)))
+
+
+EVENT_KINDS = ("import", "call", "kw", "str", "arg", "def", "param", "class", "base", "assign", "loop", "loop-train")
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """A rule regex, tried only on events of the kinds its text names (`call:`, `(kw|param):`)."""
+
+    source: str
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.source)
+
+    @cached_property
+    def kinds(self) -> tuple[str, ...]:
+        named = tuple(kind for kind in EVENT_KINDS if re.search(rf"(?<![\w-]){kind}(?![\w-])", self.source))
+        return named or EVENT_KINDS
+
+    def first(self, events: dict[str, dict[str, int]]) -> int | None:
+        """The first line of an event that fully matches, from events grouped by kind."""
+        lines = [line for kind in self.kinds for event, line in events.get(kind, {}).items()
+                 if self.regex.fullmatch(event)]
+        return min(lines) if lines else None
+
+
+TRAIN, INFER, EVAL = "training-code", "inference-code", "evaluation-code"
+PREP, ARCH, SUPPORT = "data-preprocessing-code", "model-architecture", "supporting-libraries"
+
+_OPTIMIZERS = (r"AdamW|Adam|SGD|Adafactor|Adagrad|Adadelta|Adamax|RMSprop|Lion|LAMB|Lamb|AdamW8bit|"
+               r"PagedAdamW\w*|FusedAdam|DeepSpeedCPUAdam|Muon|ZeroRedundancyOptimizer")
+_OPTAX = r"adamw|adam|sgd|adafactor|lion|lamb|adagrad|rmsprop"
+_TRAINERS = r"Trainer|SFTTrainer|Seq2SeqTrainer|DPOTrainer|RewardTrainer|PPOTrainer|ORPOTrainer|KTOTrainer|GRPOTrainer"
+_HPARAMS = (r"lr|learning[_-]rate|batch[_-]size|\w*epochs|max[_-](steps|iters)|warmup[_-]\w+|weight[_-]decay|"
+            r"gradient[_-]accumulation[_-]steps|grad[_-]clip")
+_SAMPLING = r"top_p|top_k|temperature|do_sample|max_new_tokens|repetition_penalty|num_beams"
+_METRICS = (r"accuracy_score|f1_score|precision_score|recall_score|roc_auc_score|matthews_corrcoef|"
+            r"corpus_bleu|sentence_bleu|RougeScorer|compute_bleu|compute_rouge|exact_match\w*|pass_at_k|"
+            r"estimate_pass_at_k|perplexity")
+_METRIC_VARS = r"ppl|perplexity|acc|accuracy|bleu|rouge\w*|f1|exact_match|num_correct|total_correct"
+_MODULE_BASES = (r"(torch\.)?nn\.Module|(flax\.)?linen\.Module|(.+\.)?\w*PreTrainedModel|(.+\.)?ModelMixin|"
+                 r"((tf|tensorflow)\.)?keras\.(layers\.)?(Layer|Model)|layers\.Layer|"
+                 r"(eqx|equinox|hk|haiku)\.Module|nn\.Layer")
+# Validation/test loops: an iterable named like `val_loader`, `test_dataloader`, `eval_dataset`.
+_EVAL_ITERABLE = r"\b(val|valid|validation|test|eval|dev)\w*(loader|dataset|data|ds|set|batches|examples|samples)\b"
+_BACKWARD = r"call:.+\.backward"
+
+RULES: tuple[Rule, ...] = (
+    Rule(TRAIN, STRONG, "training loop calling backward()/optimizer.step()", r"loop-train:.*"),
+    Rule(TRAIN, STRONG, "backward pass", _BACKWARD),
+    Rule(TRAIN, STRONG, "optimizer step", r"call:(.+\.)?\w*optim\w*\.(step|apply_gradients)|call:optax\.apply_updates"),
+    Rule(TRAIN, STRONG, "trainer construction", rf"call:(.+\.)?({_TRAINERS})"),
+    Rule(TRAIN, STRONG, "trainer.train()/fit()", r"call:(.+\.)?\w*trainer\.(train|fit)"),
+    Rule(TRAIN, STRONG, "Lightning training_step", r"def:training_step"),
+    Rule(TRAIN, STRONG, "DeepSpeed engine", r"call:deepspeed\.initialize"),
+    Rule(TRAIN, STRONG, "model.fit()", r"call:(.+\.)?model\.fit"),
+    Rule(TRAIN, MEDIUM, "gradient computation", r"call:(jax\.)?(value_and_grad|grad)|call:.+\.gradient"),
+    Rule(TRAIN, MEDIUM, "optimizer construction", rf"call:(.+\.)?({_OPTIMIZERS})|call:optax\.({_OPTAX})"),
+    Rule(TRAIN, MEDIUM, "gradient zeroing", r"call:.+\.zero_grad"),
+    Rule(TRAIN, MEDIUM, "accelerate preparation", r"call:(.+\.)?accelerator\.prepare\w*"),
+    Rule(TRAIN, WEAK, "loss function",
+         r"call:(.+\.)?(\w+Loss|cross_entropy|nll_loss|mse_loss|binary_cross_entropy\w*|kl_div)"),
+    Rule(TRAIN, WEAK, "loss variable", r"assign:loss"),
+    Rule(TRAIN, WEAK, "training hyperparameters", rf"arg:--?({_HPARAMS})|assign:({_HPARAMS})"),
+    Rule(TRAIN, WEAK, "learning-rate schedule", r"call:(.+\.)?(get_\w*schedule\w*|\w+LR)|def:get_lr"),
+    Rule(TRAIN, WEAK, "gradient clipping", r"call:.+\.clip_grad_norm_?"),
+    Rule(TRAIN, WEAK, "model.train() mode", r"call:(.+\.)?model\.train"),
+
+    Rule(INFER, STRONG, "generate() call", r"call:(.+\.)?generate"),
+    Rule(INFER, STRONG, "pipeline()", r"call:(transformers\.)?pipeline"),
+    Rule(INFER, STRONG, "serving endpoint",
+         r"call:(.+\.)?(FastAPI|Flask)|call:(gr|gradio)\.(Interface|Blocks|ChatInterface)|call:uvicorn\.run"),
+    Rule(INFER, STRONG, "inference engine", r"call:(vllm\.)?(LLM|SamplingParams)|call:(.+\.)?InferenceSession"),
+    Rule(INFER, MEDIUM, "inference entry point", r"def:(generate|predict|infer|inference|run_inference|chat)"),
+    Rule(INFER, WEAK, "predict() call", r"call:.+\.predict"),  # also fastText filters, sklearn metrics
+    # In a file that also trains, eval()+no_grad() is the validation step, not inference.
+    Rule(INFER, MEDIUM, "eval() mode with gradients off", r"call:.+\.eval",
+         also=r"call:torch\.(no_grad|inference_mode)", unless=_BACKWARD),
+    Rule(INFER, WEAK, "pretrained model loading", r"call:.+\.from_pretrained"),
+    Rule(INFER, WEAK, "sampling parameters", rf"(kw|param|assign):({_SAMPLING})|arg:--?({_SAMPLING})"),
+    Rule(INFER, MEDIUM, "sampling from logits",
+         r"call:(torch\.multinomial|(jax\.)?random\.categorical|tf\.random\.categorical|(.+\.)?top_k_top_p_filtering)"),
+    Rule(INFER, MEDIUM, "sampling function", r"def:\w*(sample|sampling)\w*"),
+
+    Rule(EVAL, STRONG, "lm-evaluation-harness", r"import:lm_eval(\..*)?|call:(.+\.)?simple_evaluate"),
+    Rule(EVAL, STRONG, "evaluate.load() metric", r"call:evaluate\.load"),
+    Rule(EVAL, STRONG, "validation/test loop without backward()", rf"loop:.*{_EVAL_ITERABLE}.*"),
+    Rule(EVAL, MEDIUM, "metric computation", rf"call:(.+\.)?({_METRICS})"),
+    Rule(EVAL, MEDIUM, "evaluation function",
+         r"def:(evaluate|evaluation|run_eval\w*|eval_\w+|evaluate_\w+|compute_metrics|compute_perplexity)"),
+    Rule(EVAL, MEDIUM, "evaluation library",
+         r"import:(evaluate|sacrebleu|rouge_score|lighteval|bert_score|sklearn\.metrics|torchmetrics)(\..*)?"),
+    Rule(EVAL, WEAK, "metric variable", rf"assign:({_METRIC_VARS})"),
+    Rule(EVAL, WEAK, "eval() mode with gradients off", r"call:.+\.eval", also=r"call:torch\.(no_grad|inference_mode)"),
+    Rule(EVAL, WEAK, "dataset loading", r"call:(.+\.)?load_dataset"),
+
+    Rule(PREP, STRONG, "MinHash deduplication",
+         r"call:(.+\.)?(MinHash|MinHashLSH|LeanMinHash)|import:datasketch(\..*)?"),
+    Rule(PREP, STRONG, "language identification",
+         r"call:(langid\.classify|langdetect\.detect\w*|(.+\.)?detect_langs)|import:(langid|langdetect|lingua)(\..*)?|"
+         r"str:.*lid\.176\.(bin|ftz)"),
+    Rule(PREP, STRONG, "data-curation framework", r"import:(datatrove|dolma|text_dedup|nemo_curator)(\..*)?"),
+    Rule(PREP, MEDIUM, "deduplication", r"(def|call):(.+\.)?\w*dedup\w*"),
+    Rule(PREP, MEDIUM, "fastText classifier (language/quality filter)", r"call:fasttext\.load_model"),
+    Rule(PREP, MEDIUM, "datasets load/map/filter pipeline", r"call:(.+\.)?load_dataset", also=r"call:.+\.(map|filter)"),
+    Rule(PREP, MEDIUM, "writes data shards",
+         r"call:.+\.(to_parquet|to_json|save_to_disk|tofile|write_table)|call:(.+\.)?ParquetWriter"),
+    Rule(PREP, WEAK, "data file names", r"str:.*\.(jsonl|parquet|arrow)(\.gz|\.zst)?"),
+    Rule(PREP, WEAK, "document hashing", r"call:hashlib\.\w+|call:(xxhash|mmh3)\.\w+"),
+    Rule(PREP, WEAK, "regex cleaning", r"call:re\.(sub|subn)"),
+    Rule(PREP, WEAK, "quality/toxicity filter", r"def:\w*(filter|clean|quality|toxic|normali[sz]e)\w*"),
+    Rule(PREP, WEAK, "corpus tokenisation",
+         r"call:.+\.(encode_ordinary\w*|encode_batch|batch_encode\w*)|kw:(batched|num_proc)"),
+
+    Rule(ARCH, STRONG, "neural-network module class", rf"base:({_MODULE_BASES})"),
+    Rule(ARCH, MEDIUM, "Lightning module class", r"base:(.+\.)?LightningModule"),
+    Rule(ARCH, MEDIUM, "Module subclass", r"base:Module"),
+    Rule(ARCH, MEDIUM, "model configuration class", r"base:(.+\.)?PretrainedConfig"),
+    Rule(ARCH, WEAK, "layers (attention, MLP, embedding)",
+         r"call:(.+\.)?(Linear|Embedding|LayerNorm|RMSNorm|MultiheadAttention|Conv1d|Conv2d|Dense|DenseGeneral|Embed|"
+         r"scaled_dot_product_attention)"),
+    Rule(ARCH, WEAK, "forward method", r"def:(forward|__call__)"),
+    Rule(ARCH, WEAK, "attention/MLP block classes",
+         r"class:\w*(Attention|MLP|Block|Embedding|Decoder|Encoder|Transformer)\w*"),
+
+    Rule(SUPPORT, STRONG, "SentencePiece training", r"call:(.+\.)?SentencePieceTrainer\.(train|Train)"),
+    Rule(SUPPORT, STRONG, "tokenizers trainer",
+         r"call:(.+\.)?(BpeTrainer|WordPieceTrainer|UnigramTrainer|WordLevelTrainer)"),
+    Rule(SUPPORT, STRONG, "tokenizer training",
+         r"call:.+\.(train_new_from_iterator|train_from_iterator)|call:(.+\.)?\w*tok\w*\.train"),
+    Rule(SUPPORT, STRONG, "Optuna study",
+         r"call:optuna\.create_study|call:.+\.suggest_(float|int|categorical|uniform|loguniform|discrete_uniform)"),
+    Rule(SUPPORT, STRONG, "Ray Tune search",
+         r"call:(ray\.)?tune\.(run|Tuner|grid_search|choice|loguniform|uniform|randint)"),
+    Rule(SUPPORT, STRONG, "hyperparameter_search()", r"call:.+\.hyperparameter_search"),
+    Rule(SUPPORT, WEAK, "tokenizer/hyperparameter library import",
+         r"import:(optuna|sentencepiece|tokenizers|hyperopt|ray\.tune)(\..*)?"),
+)
+
+# File-name stems that agree with a role; a tie-breaker only (see NAME_BONUS).
+NAME_HINTS: dict[str, re.Pattern[str]] = {
+    TRAIN: re.compile(r"train|finetun|fine_tun|pretrain|sft"),
+    INFER: re.compile(r"generat|infer|predict|sampl|serv|chat|demo"),
+    EVAL: re.compile(r"eval|bench|metric|score"),
+    PREP: re.compile(r"prep|process|dedup|filter|clean|shard|tokeni[sz]e_|download|data"),
+    ARCH: re.compile(r"model|arch|layer|attention|transformer|network"),
+    SUPPORT: re.compile(r"tokeni[sz]er|sweep|hparam|tune|search"),
+}
+
+# Calls that make the loops around them training loops.
+_LOOP_TRAINING_CALL = re.compile(r".+\.backward|(.+\.)?\w*optim\w*\.(step|apply_gradients)|optax\.apply_updates")
+MAX_SOURCE_CHARS = 1024 * 1024
+"""Longer sources are generated code, not the scripts roles are about, and cost seconds to parse."""
+_MAX_STRING = 200
+_MAX_DOTTED = 12
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """One role a file plays, with the signals that decided it (strongest first)."""
+
+    role: str
+    score: int
+    line: int
+    """Line of the strongest signal; in a notebook, the number of its cell."""
+    signals: tuple[tuple[str, int], ...]
+    name_hint: bool
+
+
+def classify(artifact: Artifact) -> tuple[RoleMatch, ...] | None:
+    """The roles of a `.py` or `.ipynb` artifact, sorted by role; None when it cannot be analysed."""
+    text = artifact.text
+    if text is None:
+        return None
+    sources = _notebook_cells(text) if artifact.suffix == ".ipynb" else [(None, text)]
+    events = _scan_all(sources)
+    return None if events is None else decide(events, posixpath.splitext(artifact.name)[0].lower())
+
+
+def decide(events: dict[str, int], stem: str) -> tuple[RoleMatch, ...]:
+    """Applies RULES to a file's events (event -> first line) and its lower-case name stem.
+
+    A role needs a strong signal, or signals reaching THRESHOLD that include two different medium
+    ones, or one medium one and a file name that agrees: `train.py` building an optimizer is
+    training code, `model.py` doing the same in a helper method is not, and `train.py` with nothing
+    in it is nothing.
+    """
+    by_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    for event, line in events.items():
+        by_kind[event.split(":", 1)[0]][event] = line
+    hits: dict[str, list[tuple[Rule, int]]] = defaultdict(list)
+    for rule in RULES:
+        match, also, unless = rule.patterns
+        line = match.first(by_kind)
+        if line is None or (also is not None and also.first(by_kind) is None):
+            continue
+        if unless is not None and unless.first(by_kind) is not None:
+            continue
+        hits[rule.role].append((rule, line))
+    matches = []
+    for role, found in sorted(hits.items()):
+        found.sort(key=lambda hit: (-hit[0].weight, hit[1], hit[0].label))
+        hint = bool(NAME_HINTS[role].search(stem))
+        score = sum(rule.weight for rule, _ in found) + (NAME_BONUS if hint else 0)
+        mediums = sum(1 for rule, _ in found if rule.weight >= MEDIUM)
+        if found[0][0].weight >= STRONG or (score >= THRESHOLD and (mediums >= 2 or (mediums and hint))):
+            signals = tuple((rule.label, line) for rule, line in found)
+            matches.append(RoleMatch(role, score, found[0][1], signals, hint))
+    return tuple(matches)
+
+
+def _notebook_cells(text: str) -> list[tuple[int | None, str]]:
+    """(cell number, source) of each code cell, IPython magics and shell escapes blanked."""
+    try:
+        notebook = json.loads(text)
+    except (ValueError, RecursionError):
+        return []
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    sources: list[tuple[int | None, str]] = []
+    for number, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(part for part in source if isinstance(part, str))
+        if isinstance(source, str):
+            lines = source.split("\n")
+            blanked = ("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+            sources.append((number, "\n".join(blanked)))
+    return sources
+
+
+def _scan_all(sources: list[tuple[int | None, str]]) -> dict[str, int] | None:
+    """Events of every parseable source at their line, or at the cell number when one is given."""
+    events: dict[str, int] = {}
+    parsed = False
+    for number, source in sources:
+        if len(source) > MAX_SOURCE_CHARS:
+            continue
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # one bad cell or file must not stop the audit
+        parsed = True
+        for event, line in _Scanner(tree).events.items():
+            position = line if number is None else number
+            if event not in events or position < events[event]:
+                events[event] = position
+    return events if parsed else None
+
+
+def _dotted(node: ast.AST) -> str:
+    """`torch.optim.AdamW`; parts that are not plain names (calls, subscripts) become `?`."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute) and len(parts) < _MAX_DOTTED:
+        parts.append(node.attr)
+        node = node.value
+    parts.append(node.id if isinstance(node, ast.Name) else "?")
+    return ".".join(reversed(parts))
+
+
+def _names(node: ast.AST) -> str:
+    """The identifiers in an expression, space-separated (a loop's iterable or condition)."""
+    found: list[str] = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            found.append(child.id)
+        elif isinstance(child, ast.Attribute):
+            found.append(child.attr)
+        if len(found) >= 10:
+            break
+    return " ".join(found)
+
+
+_LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
+_DECLARATIONS = frozenset({ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                           ast.Assign, ast.AnnAssign, ast.AugAssign})
+# Nodes that hold no events: never pushed (a 1 MiB file has hundreds of thousands of them).
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.alias)
+
+
+class _Scanner:
+    """One iterative pass over a tree (no recursion: deep trees must not exhaust the stack)."""
+
+    def __init__(self, tree: ast.AST) -> None:
+        self.events: dict[str, int] = {}
+        loops: list[tuple[int, str]] = []  # (line, identifiers of the iterable or condition)
+        training_loops: set[int] = set()
+        # Each entry carries its enclosing loops as a cons list: (index into loops, outer chain).
+        stack: list[tuple[ast.AST, tuple | None]] = [(tree, None)]
+        while stack:
+            node, chain = stack.pop()
+            kind = type(node)
+            if kind in _LOOPS:
+                loops.append((node.lineno, _names(node.test if kind is ast.While else node.iter)))
+                chain = (len(loops) - 1, chain)
+            elif kind is ast.Call:
+                name = _dotted(node.func)
+                self._call(node, name, node.lineno)
+                if _LOOP_TRAINING_CALL.fullmatch(name):
+                    outer = chain
+                    while outer is not None and outer[0] not in training_loops:
+                        training_loops.add(outer[0])
+                        outer = outer[1]
+            elif kind in _DECLARATIONS:
+                self._other(node, node.lineno)
+            stack.extend((child, chain) for child in ast.iter_child_nodes(node) if not isinstance(child, _LEAVES))
+        for index, (line, names) in enumerate(loops):
+            self._add(f"{'loop-train' if index in training_loops else 'loop'}:{names}", line)
+
+    def _add(self, event: str, line: int) -> None:
+        if event not in self.events or line < self.events[event]:
+            self.events[event] = line
+
+    def _call(self, node: ast.Call, name: str, line: int) -> None:
+        self._add(f"call:{name}", line)
+        for keyword in node.keywords:
+            if keyword.arg:
+                self._add(f"kw:{keyword.arg}", line)
+        values = [*node.args, *(keyword.value for keyword in node.keywords)]
+        for value in values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) <= _MAX_STRING:
+                self._add(f"str:{value.value}", line)
+        if name.endswith("add_argument") and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                self._add(f"arg:{first.value[:_MAX_STRING]}", line)
+
+    def _other(self, node: ast.AST, line: int) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self._add(f"import:{alias.name}", line)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            self._add(f"import:{node.module}", line)
+            for alias in node.names:
+                self._add(f"import:{node.module}.{alias.name}", line)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._add(f"def:{node.name}", line)
+            for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+                self._add(f"param:{arg.arg}", line)
+            for decorator in node.decorator_list:
+                if not isinstance(decorator, ast.Call):  # `@torch.no_grad` is a call in disguise
+                    self._add(f"call:{_dotted(decorator)}", getattr(decorator, "lineno", line))
+        elif isinstance(node, ast.ClassDef):
+            self._add(f"class:{node.name}", line)
+            for base in node.bases:
+                self._add(f"base:{_dotted(base)}", line)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+                    if isinstance(element, ast.Name):
+                        self._add(f"assign:{element.id}", line)
+                    elif isinstance(element, ast.Attribute):
+                        self._add(f"assign:{element.attr}", line)
+
+
+class PythonCodeDetector(Detector):
+    name = "python-code"
+
+    def detect(self, inventory: Inventory) -> Detection:
+        detection = Detection()
+        for artifact in inventory.files():
+            if artifact.suffix not in (".py", ".ipynb"):
+                continue
+            for match in classify(artifact) or ():
+                detection.evidence.append(_evidence(artifact, match, self.name))
+        detection.evidence.sort(key=Evidence.sort_key)
+        return detection
+
+
+def _evidence(artifact: Artifact, match: RoleMatch, detector: str) -> Evidence:
+    notebook = artifact.suffix == ".ipynb"
+    where = "cell" if notebook else "line"
+    found = ", ".join(f"{label} ({where} {line})" for label, line in match.signals)
+    reason = f"static analysis found {found}" + ("; the file name agrees" if match.name_hint else "")
+    details: tuple[tuple[str, str], ...] = (("score", str(match.score)),)
+    if notebook:
+        details += (("cell", str(match.line)),)
+    return Evidence(component=match.role, detector=detector, reason=reason, path=artifact.path,
+                    line=None if notebook else match.line, details=details)

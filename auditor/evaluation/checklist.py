@@ -1,0 +1,128 @@
+"""Checklists: requirements as data (`checklists/*.yaml`), validated against their JSON schema.
+
+A checklist is named (`osaid-1.0`, `mof-1.0`: files bundled with the auditor) or given as a path.
+Anything wrong is a `BadChecklistError` naming the file and the failing field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+from auditor.errors import BadChecklistError
+from auditor.escape import printable
+from auditor.resources import bundled_dir
+from auditor.safe_yaml import YamlError, load_yaml
+
+DEFAULT_CHECKLIST = "osaid-1.0"
+
+
+@dataclass(frozen=True)
+class DataInformationItem:
+    id: str
+    title: str
+    headings: re.Pattern[str]
+    phrases: re.Pattern[str]
+    needs_link: bool
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    title: str
+    group: str
+    components: tuple[str, ...]
+    required: bool
+    licenses: tuple[str, ...]
+    rule: str
+    complete: str
+    source_document: str
+    source_text: str
+    source_url: str | None
+    remediation: str
+    mof_class: int | None
+    items: tuple[DataInformationItem, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    version: str
+    verdict: str
+    groups: tuple[tuple[str, str], ...]
+    requirements: tuple[Requirement, ...]
+    path: str
+
+
+@cache
+def _schema() -> dict:
+    return json.loads((bundled_dir("schemas") / "checklist.schema.json").read_text(encoding="utf-8"))
+
+
+def bundled_checklists() -> list[str]:
+    return sorted(p.stem for p in bundled_dir("checklists").glob("*.yaml"))
+
+
+def load_checklist(name_or_path: str) -> Checklist:
+    bundled = bundled_dir("checklists") / f"{name_or_path}.yaml"
+    path = bundled if "/" not in name_or_path and bundled.is_file() else Path(name_or_path)
+    shown = printable(str(path)) if path != bundled else name_or_path
+    if not path.is_file():
+        raise BadChecklistError(
+            f"checklist {printable(name_or_path)}: no such file and not a bundled checklist "
+            f"(bundled: {', '.join(bundled_checklists())})")
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadChecklistError(f"checklist {shown}: cannot read ({error})") from None
+    except YamlError as error:
+        raise BadChecklistError(f"checklist {shown}: {error}") from None
+    return _parse(data, shown)
+
+
+def _parse(data: object, shown: str) -> Checklist:
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors) or errors[0]
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise BadChecklistError(f"checklist {shown}: field {where}: {error.message}")
+    assert isinstance(data, dict)
+    groups = tuple((g["id"], g["title"]) for g in data["groups"])
+    group_ids = {g for g, _ in groups}
+    seen: set[str] = set()
+    requirements = []
+    for index, raw in enumerate(data["requirements"]):
+        where = f"requirements/{index}"
+        if raw["id"] in seen:
+            raise BadChecklistError(f"checklist {shown}: field {where}/id: duplicate id {raw['id']!r}")
+        seen.add(raw["id"])
+        if raw["group"] not in group_ids:
+            raise BadChecklistError(f"checklist {shown}: field {where}/group: unknown group {raw['group']!r}")
+        requirements.append(_requirement(raw, f"{shown}: field {where}"))
+    return Checklist(data["id"], data["title"], data["version"], data["verdict"], groups,
+                     tuple(requirements), shown)
+
+
+def _requirement(raw: dict, where: str) -> Requirement:
+    items = []
+    for index, item in enumerate(raw.get("items", [])):
+        try:
+            items.append(DataInformationItem(
+                item["id"], item["title"], re.compile(item["headings"], re.IGNORECASE),
+                re.compile(item["phrases"], re.IGNORECASE), bool(item.get("needs_link", False))))
+        except re.error as error:
+            raise BadChecklistError(f"checklist {where}/items/{index}: invalid regex: {error}") from None
+    source = raw["source"]
+    return Requirement(
+        id=raw["id"], title=raw["title"], group=raw["group"], components=tuple(raw["components"]),
+        required=raw["required"], licenses=tuple(raw["licenses"]), rule=raw["complete"]["rule"],
+        complete=raw["complete"]["description"].strip(), source_document=source["document"],
+        source_text=source["text"].strip(), source_url=source.get("url"),
+        remediation=raw["remediation"].strip(), mof_class=raw.get("mof_class"), items=tuple(items))

@@ -1,0 +1,72 @@
+"""Status of one component from its evidence and the licences that cover where it was found."""
+
+from __future__ import annotations
+
+from auditor.components import COMPONENTS
+from auditor.detectors.interface import Evidence
+from auditor.licenses.interface import LicenseDeclaration
+from auditor.licenses.resolve import ResolvedLicense, resolve_component_license
+from auditor.report import ComponentResult, Reason, Status
+
+
+def local_paths(evidence: list[Evidence]) -> list[str | None]:
+    """Paths whose licence governs the component: evidence in the release, not links out of it."""
+    strongest = [e for e in evidence if e.strength == "present"] or evidence
+    return sorted({e.path for e in strongest if e.path is not None and e.url is None})
+
+
+def evaluate_component(component: str, evidence: list[Evidence],
+                       declarations: list[LicenseDeclaration],
+                       acceptable: tuple[str, ...]) -> ComponentResult:
+    name = COMPONENTS[component].name
+    evidence = sorted(evidence, key=Evidence.sort_key)
+    if not evidence:
+        return ComponentResult(component, name, "missing", (), None,
+                               (Reason("OSAID-R001", "no evidence found in the release"),))
+    strengths = {e.strength for e in evidence}
+    base: Status = ("satisfied" if "present" in strengths else
+                    "partial" if "partial" in strengths else "referenced")
+    reasons: list[Reason] = []
+    if base == "partial":
+        reasons += [Reason("OSAID-R003", f"{e.reason}", e.path, e.line)
+                    for e in evidence if e.strength == "partial"][:3]
+    paths = local_paths(evidence)
+    if not paths:
+        reasons.append(Reason("OSAID-R004", f"only referenced ({evidence[0].url or evidence[0].reason}); "
+                                            "content and terms not verified", evidence[0].path, evidence[0].line))
+        return ComponentResult(component, name, "referenced", tuple(evidence), None, tuple(reasons))
+    resolved = resolve_component_license(component, paths, declarations)
+    status, license_reasons = _apply_license(base, resolved, acceptable, paths)
+    if status == "referenced":
+        first = next(e for e in evidence if e.strength == "referenced")
+        license_reasons.append(Reason("OSAID-R004", f"{first.reason}; content not in the release",
+                                      first.path, first.line))
+    return ComponentResult(component, name, status, tuple(evidence), resolved,
+                           tuple(reasons + license_reasons))
+
+
+def _apply_license(base: Status, resolved: ResolvedLicense, acceptable: tuple[str, ...],
+                   paths: list[str | None]) -> tuple[Status, list[Reason]]:
+    klass = resolved.license_class
+    if not resolved.declarations:
+        where = paths[0] if paths else "the release"
+        return _downgrade(base), [Reason("OSAID-R003", f"no licence covers {where}", paths[0])]
+    if klass == "restricted":
+        restricted = [d for d in resolved.declarations if d.license_class == "restricted"]
+        reasons = [Reason("OSAID-R002", f"restricted by {d.name} ({d.path}{f':{d.line}' if d.line else ''})",
+                          d.path, d.line) for d in restricted]
+        return "blocked", reasons
+    if klass == "unknown":
+        unknown = [d for d in resolved.declarations if d.license_class == "unknown"]
+        return _downgrade(base), [Reason("OSAID-R003", f"licence not identified: {d.name} ({d.path})", d.path, d.line)
+                                  for d in unknown]
+    if klass not in acceptable:
+        d = resolved.declarations[0]
+        return _downgrade(base), [Reason(
+            "OSAID-R006", f"licence {resolved.label} is {klass}; accepted here: {', '.join(acceptable)}",
+            d.path, d.line)]
+    return base, []
+
+
+def _downgrade(status: Status) -> Status:
+    return "partial" if status == "satisfied" else status

@@ -1,0 +1,16 @@
+"""The format stage's interface: a `ReportFormat` renders a report to text."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from auditor.report import Report
+
+
+class ReportFormat(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def render(self, report: Report, *, color: bool = False, width: int = 80) -> str:
+        """The whole document; the same report always gives the same text."""

@@ -1,0 +1,87 @@
+"""JSON: the machine-readable report, described by `schemas/report.schema.json`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from auditor.detectors.interface import Evidence
+from auditor.escape import printable
+from auditor.findings import Finding
+from auditor.formats.interface import ReportFormat
+from auditor.licenses.interface import LicenseDeclaration
+from auditor.licenses.resolve import ResolvedLicense
+from auditor.report import Report, RequirementResult
+
+
+def _path(path: str | None) -> str | None:
+    return printable(path) if path is not None else None
+
+
+def evidence_dict(e: Evidence) -> dict[str, Any]:
+    return {"component": e.component, "detector": e.detector, "strength": e.strength, "reason": printable(e.reason),
+            "path": _path(e.path), "line": e.line, "url": e.url, "details": dict(e.details)}
+
+
+def license_dict(d: LicenseDeclaration) -> dict[str, Any]:
+    return {"path": _path(d.path), "line": d.line, "id": d.id, "name": d.name, "class": d.license_class,
+            "origin": d.origin, "scope": _path(d.scope), "components": list(d.components),
+            "restrictions": [{"kind": r.kind, "code": r.code, "line_start": r.line_start, "line_end": r.line_end,
+                              "text": r.text, "freedom": r.freedom, "osd": r.osd} for r in d.restrictions]}
+
+
+def resolved_dict(resolved: ResolvedLicense | None) -> dict[str, Any] | None:
+    if resolved is None:
+        return None
+    return {"label": resolved.label, "class": resolved.license_class,
+            "sources": [{"path": _path(d.path), "line": d.line} for d in resolved.declarations]}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {"code": f.code, "level": f.level, "path": _path(f.path), "line": f.line,
+            "line_end": f.line_end, "message": printable(f.message)}
+
+
+def requirement_dict(r: RequirementResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.id, "title": r.title, "group": r.group, "required": r.required, "status": r.status,
+        "evidence": [evidence_dict(e) for e in r.evidence], "license": resolved_dict(r.license),
+        "reasons": [printable(reason.message) for reason in r.reasons], "remediation": r.remediation,
+        "source": r.source,
+    }
+    if r.mof_class is not None:
+        out["mof_class"] = r.mof_class
+    if r.items:
+        out["items"] = [{"id": i.id, "title": i.title, "status": i.status, "path": _path(i.path), "line": i.line,
+                         "section": i.section, "url": i.url} for i in r.items]
+    return out
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": report.schema_version,
+        "tool": {"name": "osaid-audit", "version": report.tool_version},
+        "checklist": {"id": report.checklist.id, "title": report.checklist.title,
+                      "version": report.checklist.version},
+        "target": {"kind": report.target.kind, "location": report.target.location,
+                   "revision": report.target.revision, "commit": report.target.commit},
+        "verdict": report.verdict,
+        "open_weights": report.open_weights,
+        "mof_class": report.mof_class,
+        "summary": report.summary,
+        "requirements": [requirement_dict(r) for r in report.requirements],
+        "components": [{"id": c.id, "name": c.name, "status": c.status,
+                        "evidence": [evidence_dict(e) for e in c.evidence],
+                        "license": resolved_dict(c.license),
+                        "reasons": [printable(reason.message) for reason in c.reasons]}
+                       for c in report.components],
+        "licenses": [license_dict(d) for d in report.licenses],
+        "findings": [finding_dict(f) for f in report.findings],
+    }
+
+
+class JsonFormat(ReportFormat):
+    name: ClassVar[str] = "json"
+
+    def render(self, report: Report, *, color: bool = False, width: int = 80) -> str:
+        return json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,79 @@
+"""Words shared by the human formats (text, markdown): verdicts, statuses, evidence lines, to-dos."""
+
+from __future__ import annotations
+
+from auditor.escape import printable
+from auditor.report import Report, RequirementResult
+
+VERDICT_TEXT = {
+    "open-source-ai": "OPEN SOURCE AI",
+    "not-open-source-ai": "NOT OPEN SOURCE AI",
+    "mof-class-i": "MOF Class I (open science)",
+    "mof-class-ii": "MOF Class II (open tooling)",
+    "mof-class-iii": "MOF Class III (open model)",
+    "mof-class-none": "no MOF class reached",
+}
+STATUS_STYLE = {"satisfied": "green", "referenced": "cyan", "partial": "yellow",
+                "missing": "red", "blocked": "bold red"}
+MAX_EVIDENCE_LINES = 4
+
+
+def location(path: str | None, line: int | None = None, line_end: int | None = None) -> str:
+    shown = printable(path) if path else "(release)"
+    if line and line_end and line_end != line:
+        return f"{shown}:{line}-{line_end}"
+    return f"{shown}:{line}" if line else shown
+
+
+def evidence_lines(r: RequirementResult) -> list[str]:
+    """The lines under a requirement: its evidence, DI items, licence and reasons, most useful first."""
+    lines: list[str] = []
+    shown = [e for e in r.evidence if e.strength == "present"] or list(r.evidence)
+    for e in shown[:MAX_EVIDENCE_LINES]:
+        lines.append(f"{location(e.path, e.line)}: {printable(e.reason)}")
+    if len(shown) > MAX_EVIDENCE_LINES:
+        lines.append(f"... and {len(shown) - MAX_EVIDENCE_LINES} more")
+    lines += _item_lines(r)
+    if r.license is not None:
+        lines.append(f"licence: {printable(r.license.label)} [{r.license.license_class}]")
+    for reason in r.reasons:
+        if reason.code != "OSAID-R005":
+            lines.append(f"! {printable(reason.message)}")
+    if r.status == "blocked" and r.license is not None:
+        clauses = [(d, c) for d in r.license.declarations for c in d.restrictions]
+        for d, c in clauses[:MAX_EVIDENCE_LINES]:
+            lines.append(f"! {location(d.path, c.line_start, c.line_end)} {c.kind} "
+                         f"(takes away: {c.freedom}; OSD {c.osd})")
+        if len(clauses) > MAX_EVIDENCE_LINES:
+            lines.append(f"! ... and {len(clauses) - MAX_EVIDENCE_LINES} more restrictive clauses")
+    return lines
+
+
+def _item_lines(r: RequirementResult) -> list[str]:
+    """Data-information items: each covered one with its section, the rest grouped."""
+    lines = []
+    for item in r.items:
+        if item.status == "covered":
+            section = f" ({item.section})" if item.section else ""
+            lines.append(f"{item.id} covered: {location(item.path, item.line)}{section}")
+    referenced = [i for i in r.items if i.status == "referenced"]
+    if referenced:
+        lines.append(f"{', '.join(i.id for i in referenced)} referenced: {referenced[0].url}")
+    not_found = [i.id for i in r.items if i.status == "not-found"]
+    if not_found:
+        lines.append(f"not found in any document: {', '.join(not_found)}")
+    return lines
+
+
+def todo_items(report: Report) -> list[tuple[str, str]]:
+    """(requirement id, what to do) for every requirement that is not satisfied, required first."""
+    pending = [r for r in report.requirements if r.status not in ("satisfied", "referenced")]
+    pending.sort(key=lambda r: (not r.required, ("blocked", "missing", "partial").index(r.status), r.id))
+    todo = []
+    for r in pending:
+        action = r.remediation
+        missing_items = [i.id for i in r.items if i.status == "not-found"]
+        if missing_items:
+            action = f"cover {', '.join(missing_items)}. {action}"
+        todo.append((r.id, f"[{r.status}] {action}"))
+    return todo

@@ -1,0 +1,23 @@
+"""The CI gate: which statuses of required requirements fail the build (exit code 1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from auditor.report import Report, Status
+
+FailOn = Literal["blocked", "missing", "partial", "never"]
+FAIL_ON_LEVELS: tuple[FailOn, ...] = ("blocked", "missing", "partial", "never")
+
+# Each level includes the ones before it.
+_FAILING: dict[str, frozenset[Status]] = {
+    "blocked": frozenset({"blocked"}),
+    "missing": frozenset({"blocked", "missing"}),
+    "partial": frozenset({"blocked", "missing", "partial"}),
+    "never": frozenset(),
+}
+
+
+def failing_requirements(report: Report, fail_on: FailOn) -> list[str]:
+    failing = _FAILING[fail_on]
+    return [r.id for r in report.requirements if r.required and r.status in failing]

@@ -1,0 +1,150 @@
+"""Finds every licence a release states: licence files, the model card's `license:`, SPDX headers.
+
+A licence file applies to its folder and below; its name can narrow it to a kind of component
+(LICENSE-MODEL, LICENSE-CODE, LICENSE-DATA, LICENSE-DOCS). The model card's licence is the
+model's: it applies to the parameters. An SPDX header applies to its own file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from auditor.artifacts.markdown_document import markdown_of
+from auditor.components import COMPONENTS
+from auditor.licenses.catalog import (canonical_id, expression_class, from_hub_id, identify_text,
+                                      license_class, license_name)
+from auditor.licenses.clauses import find_restrictions
+from auditor.licenses.interface import LicenseDeclaration
+from auditor.sources.interface import Artifact, Inventory
+
+LICENSE_FILE = re.compile(
+    r"^(licen[cs]e|copying|notice|use[_-]?policy|acceptable[_-]?use[_-]?policy|responsible[_-]?use|"
+    r"terms[_-]?of[_-]?use|model[_-]?licen[cs]e|code[_-]?licen[cs]e|data[_-]?licen[cs]e)"
+    r"([_.-][\w.-]*)?$", re.IGNORECASE)
+AGREEMENT_TITLE = re.compile(r"licen[cs]e agreement|terms of use|acceptable use policy|"
+                             r"^\W*licen[cs]e\W*$|public licen[cs]e", re.IGNORECASE)
+DOC_SUFFIXES = frozenset({"", ".md", ".txt", ".rst", ".markdown"})
+SPDX_HEADER = re.compile(r"SPDX-License-Identifier:\s*([^\r\n*#]+?)\s*(?:\*/|-->|#|$)", re.MULTILINE)
+SOURCE_SUFFIXES = frozenset({".py", ".sh", ".js", ".ts", ".c", ".h", ".cc", ".cpp", ".cu", ".rs",
+                             ".go", ".java", ".md", ".yaml", ".yml", ".toml", ".cfg", ".ipynb"})
+
+PARAMETER_COMPONENTS = ("model-metadata", "model-parameters", "model-parameters-intermediate")
+# Words in a licence file's name that narrow it to components; checked in this order.
+NAME_SCOPES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"model|weights?|param", re.I), PARAMETER_COMPONENTS),
+    (re.compile(r"code|software|source", re.I),
+     tuple(sorted(c.id for c in COMPONENTS.values() if c.content == "code"))),
+    (re.compile(r"data", re.I), ("datasets", "evaluation-data")),
+    (re.compile(r"docs?|documentation|content", re.I),
+     tuple(sorted(c.id for c in COMPONENTS.values() if c.content == "document"))),
+)
+MODEL_CARD_NAME = re.compile(r"^(readme|model[_-]?card)(\.md)?$", re.IGNORECASE)
+
+
+def discover_licenses(inventory: Inventory) -> list[LicenseDeclaration]:
+    found: list[LicenseDeclaration] = []
+    for artifact in inventory.files():
+        if _is_license_file(artifact):
+            found.append(_from_file(artifact))
+        elif MODEL_CARD_NAME.match(artifact.name):
+            found += _from_model_card(artifact, inventory)
+        if artifact.suffix in SOURCE_SUFFIXES and artifact.size <= 1024 * 1024:
+            found += _from_spdx_header(artifact)
+    found.sort(key=lambda d: (d.path, d.line or 0, d.origin))
+    return found
+
+
+def _is_license_file(artifact: Artifact) -> bool:
+    if LICENSE_FILE.match(artifact.name):
+        return True
+    if (artifact.suffix not in DOC_SUFFIXES or MODEL_CARD_NAME.match(artifact.name)
+            or artifact.size > 512 * 1024):
+        return False
+    text = artifact.text
+    if not text:
+        return False
+    title = next((line for line in text.splitlines()[:5] if line.strip()), "")
+    return AGREEMENT_TITLE.search(title.strip("# *")) is not None
+
+
+def _name_scope(name: str) -> tuple[str, ...]:
+    stem = re.sub(r"^(licen[cs]e|copying)", "", name, flags=re.IGNORECASE)
+    stem = re.sub(r"licen[cs]e", "", stem, flags=re.IGNORECASE)
+    for pattern, components in NAME_SCOPES:
+        if pattern.search(stem):
+            return components
+    return ()
+
+
+def _from_file(artifact: Artifact) -> LicenseDeclaration:
+    text = artifact.text
+    if text is None:
+        return LicenseDeclaration(artifact.path, "file", None, "unreadable or binary licence file",
+                                  "unknown", artifact.folder, _name_scope(artifact.name))
+    license_id = identify_text(text)
+    spdx = SPDX_HEADER.search(text[:4096])
+    if license_id is None and spdx is not None:
+        expression, klass = expression_class(spdx.group(1))
+        return LicenseDeclaration(artifact.path, "file", canonical_id(expression) or expression,
+                                  license_name(canonical_id(expression) or expression), klass, artifact.folder,
+                                  _name_scope(artifact.name), line=text.count("\n", 0, spdx.start()) + 1)
+    if license_id is not None and license_class(license_id) not in ("restricted", "unknown"):
+        return LicenseDeclaration(artifact.path, "file", license_id, license_name(license_id),
+                                  license_class(license_id), artifact.folder, _name_scope(artifact.name), line=1)
+    restrictions = find_restrictions(text)
+    if license_id is not None:
+        name, klass = license_name(license_id), license_class(license_id)
+    elif restrictions:
+        name, klass = "unrecognised licence with use restrictions", "restricted"
+    else:
+        name, klass = "unrecognised licence text", "unknown"
+    return LicenseDeclaration(artifact.path, "file", license_id, name, klass, artifact.folder,
+                              _name_scope(artifact.name), line=1, restrictions=restrictions)
+
+
+def _from_model_card(artifact: Artifact, inventory: Inventory) -> list[LicenseDeclaration]:
+    document = markdown_of(artifact)
+    if document is None or "license" not in document.front_matter:
+        return []
+    value = document.front_matter["license"]
+    line = document.front_matter_lines.get("license")
+    hub_ids = value if isinstance(value, list) else [value]
+    declarations = []
+    for hub_id in sorted({str(v) for v in hub_ids if isinstance(v, (str, int, float))}):
+        license_id = from_hub_id(hub_id)
+        if license_id is None:
+            license_id, name, klass = _other_license(document.front_matter, artifact, inventory)
+            name = name or f"license: {hub_id}"
+        else:
+            name, klass = license_name(license_id), license_class(license_id)
+        declarations.append(LicenseDeclaration(artifact.path, "model-card", license_id, name, klass,
+                                               artifact.folder, PARAMETER_COMPONENTS, line=line))
+    return declarations
+
+
+def _other_license(front_matter: dict, artifact: Artifact,
+                   inventory: Inventory) -> tuple[str | None, str | None, str]:
+    """`license: other` names its licence by `license_name` and `license_link` (maybe a file here)."""
+    link = front_matter.get("license_link")
+    if isinstance(link, str) and "://" not in link:
+        target = posixpath.normpath(posixpath.join(artifact.folder, link))
+        linked = inventory.get(target) if not target.startswith("..") else None
+        if linked is not None:
+            declaration = _from_file(linked)
+            return declaration.id, f"{declaration.name} (license_link: {link})", declaration.license_class
+    name = front_matter.get("license_name")
+    return None, str(name) if name else None, "unknown"
+
+
+def _from_spdx_header(artifact: Artifact) -> list[LicenseDeclaration]:
+    head = artifact.head[:2048].decode("utf-8", errors="replace")
+    match = SPDX_HEADER.search(head)
+    if match is None:
+        return []
+    expression, klass = expression_class(match.group(1))
+    line = head.count("\n", 0, match.start()) + 1
+    license_id = canonical_id(expression)
+    return [LicenseDeclaration(artifact.path, "spdx-header", license_id or expression,
+                               license_name(license_id) if license_id else expression, klass,
+                               artifact.path, line=line)]

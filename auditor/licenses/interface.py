@@ -1,0 +1,55 @@
+"""The licence stage's interface: licence declarations found in a release, and what one restricts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LicenseClass = Literal["osi-approved", "open-data", "open-content", "restricted", "unknown"]
+Origin = Literal["file", "model-card", "spdx-header"]
+
+CLASS_ORDER: tuple[LicenseClass, ...] = ("restricted", "unknown", "open-content", "open-data", "osi-approved")
+"""Worst first: when several licences apply to one thing, the worst decides."""
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A clause that takes away one of the four freedoms, cited by line."""
+
+    kind: str
+    code: str
+    line_start: int
+    line_end: int
+    text: str
+    freedom: str
+    osd: int
+
+
+@dataclass(frozen=True)
+class LicenseDeclaration:
+    """A licence stated somewhere in the release, and what it applies to.
+
+    `scope` is the folder it covers ('' for the whole release), or for an SPDX header the file
+    itself. `components` narrows it to some component ids (a LICENSE-MODEL file); empty means all.
+    """
+
+    path: str
+    origin: Origin
+    id: str | None
+    name: str
+    license_class: LicenseClass
+    scope: str
+    components: tuple[str, ...] = ()
+    line: int | None = None
+    restrictions: tuple[Restriction, ...] = ()
+
+    def covers(self, path: str | None) -> bool:
+        if path is None:
+            return self.scope == ""
+        if self.origin == "spdx-header":
+            return path == self.scope
+        return self.scope == "" or path == self.scope or path.startswith(self.scope + "/")
+
+
+def worst_class(classes: list[LicenseClass]) -> LicenseClass:
+    return min(classes, key=CLASS_ORDER.index) if classes else "unknown"

@@ -1,0 +1,120 @@
+"""The `audit` command: gate levels, exit codes, outputs, one-line errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import RELEASES, tree_digest
+
+ANSI = re.compile(r"\x1b\[")
+
+
+def test_open_release_passes_the_gate(run_cli) -> None:
+    result = run_cli(RELEASES / "open-release")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Verdict: OPEN SOURCE AI")
+    assert not ANSI.search(result.stdout)
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(("release", "fail_on", "code"), [
+    ("grok-style", "missing", 1),      # training code missing
+    ("grok-style", "blocked", 0),      # nothing blocked
+    ("grok-style", "never", 0),
+    ("split-license", "blocked", 1),   # parameters blocked
+    ("llama-style", "missing", 1),
+    ("open-release", "partial", 0),
+])
+def test_fail_on_levels(run_cli, release: str, fail_on: str, code: int) -> None:
+    result = run_cli(RELEASES / release, "--fail-on", fail_on)
+    assert result.exit_code == code
+    if code == 1:
+        assert result.stderr.startswith(f"audit: gate failed (--fail-on {fail_on}): ")
+
+
+def test_fail_on_partial_includes_partial(run_cli, tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(RELEASES / "open-release", release)
+    (release / "LICENSE").write_text("All rights reserved by the authors, who may decide later.\n")
+    (release / "README.md").write_text((release / "README.md").read_text().replace("license: apache-2.0\n", ""))
+    assert run_cli(release, "--fail-on", "missing").exit_code == 0
+    result = run_cli(release, "--fail-on", "partial")
+    assert result.exit_code == 1
+    assert "model-parameters" in result.stderr
+
+
+def test_output_file_and_formats(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    result = run_cli(RELEASES / "grok-style", "--format", "markdown", "--output", out, "--fail-on", "never")
+    assert result.exit_code == 0 and result.stdout == ""
+    text = out.read_text()
+    assert text.startswith("# OSAID audit") and "- [ ] **training-code** [missing]" in text
+
+
+def test_same_input_same_bytes(run_cli) -> None:
+    for fmt in ("json", "text", "markdown"):
+        first = run_cli(RELEASES / "llama-style", "--format", fmt).stdout
+        second = run_cli(RELEASES / "llama-style", "--format", fmt).stdout
+        assert first == second and first
+
+
+def test_audit_never_writes_into_the_release(run_cli, tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(RELEASES / "llama-style", release)
+    before = tree_digest(release)
+    run_cli(release, "--format", "json")
+    assert tree_digest(release) == before
+    refused = run_cli(release, "--output", release / "report.json")
+    assert refused.exit_code == 2 and "inside the audited release" in refused.stderr
+    assert tree_digest(release) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["/nonexistent/release"], "no such file or folder"),
+    ([str(RELEASES / "open-release" / "LICENSE")], "not a folder"),
+    ([str(RELEASES / "empty"), "--checklist", "nope-9"], "not a bundled checklist"),
+    ([str(RELEASES / "empty"), "--format", "pdf"], "pdf"),
+    ([], "Missing argument"),
+])
+def test_bad_input_is_one_line_and_exit_2(run_cli, args: list[str], message: str) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_checklist_names_file_and_field(run_cli, tmp_path: Path) -> None:
+    checklist = tmp_path / "mine.yaml"
+    source = (Path(__file__).resolve().parents[2] / "checklists" / "osaid-1.0.yaml").read_text()
+    checklist.write_text(source.replace("required: true", "required: maybe", 1))
+    result = run_cli(RELEASES / "empty", "--checklist", checklist)
+    assert result.exit_code == 2
+    assert str(checklist) in result.stderr and "requirements/0/required" in result.stderr
+
+
+def test_custom_checklist_file_is_used(run_cli, tmp_path: Path) -> None:
+    checklist = tmp_path / "weights-only.yaml"
+    source = (Path(__file__).resolve().parents[2] / "checklists" / "osaid-1.0.yaml").read_text()
+    checklist.write_text(source.replace("id: osaid-1.0", "id: weights-only", 1)
+                         .replace("    required: true", "    required: false"))
+    result = run_cli(RELEASES / "empty", "--checklist", checklist, "--format", "json")
+    assert result.exit_code == 0
+    assert result.json()["checklist"]["id"] == "weights-only"
+
+
+def test_explain_prints_the_finding_documentation(run_cli) -> None:
+    result = run_cli("explain", "osaid-l001")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("OSAID-L001 (user-threshold, error)")
+    assert "OSD point 5" in " ".join(result.stdout.split())
+    assert run_cli("explain", "OSAID-X999").exit_code == 2
+
+
+def test_every_code_the_reports_use_is_documented(audit_json, run_cli) -> None:
+    documented = set(re.findall(r"^(OSAID-[A-Z]\d{3}) ", run_cli("explain", "all").stdout, re.M))
+    for name in ("open-release", "llama-style", "grok-style", "split-license", "empty"):
+        used = {f["code"] for f in audit_json(RELEASES / name)["findings"]}
+        assert used <= documented

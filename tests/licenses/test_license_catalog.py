@@ -1,0 +1,59 @@
+"""Licence classes, Hub ids, SPDX expressions and text identification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.licenses.catalog import expression_class, from_hub_id, identify_text, license_class
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.mark.parametrize(("license_id", "expected"), [
+    ("Apache-2.0", "osi-approved"), ("MIT", "osi-approved"), ("GPL-3.0-only", "osi-approved"),
+    ("CC-BY-4.0", "open-content"), ("CC-BY-SA-4.0", "open-content"), ("CC0-1.0", "open-data"),
+    ("CDLA-Permissive-2.0", "open-data"), ("ODbL-1.0", "open-data"), ("OpenMDW-1.0", "open-data"),
+    ("CC-BY-NC-4.0", "restricted"), ("CC-BY-NC-SA-4.0", "restricted"), ("BUSL-1.1", "restricted"),
+    ("llama-2-community", "restricted"), ("gemma-terms", "restricted"), (None, "unknown"),
+    ("no-such-licence", "unknown"),
+])
+def test_license_classes(license_id: str | None, expected: str) -> None:
+    assert license_class(license_id) == expected
+
+
+@pytest.mark.parametrize(("hub_id", "expected"), [
+    ("apache-2.0", "Apache-2.0"), ("mit", "MIT"), ("cc-by-nc-4.0", "CC-BY-NC-4.0"), ("llama2", "llama-2-community"),
+    ("llama3.1", "llama-3.1-community"), ("gemma", "gemma-terms"), ("openrail", "openrail"),
+    ("odc-by", "ODC-By-1.0"), ("other", None), ("unknown", None),
+])
+def test_hub_ids(hub_id: str, expected: str | None) -> None:
+    assert from_hub_id(hub_id) == expected
+
+
+def test_every_hub_license_id_maps_or_is_deliberately_open_ended() -> None:
+    tsv = Path(__file__).resolve().parents[2] / "auditor" / "data" / "hf-license-ids.tsv"
+    ids = [line.split("\t")[0] for line in tsv.read_text().splitlines() if line and not line.startswith("#")]
+    unmapped = {i for i in ids if from_hub_id(i) is None}
+    assert unmapped == {"other", "unknown", "cc"}
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("MIT OR Apache-2.0", "osi-approved"), ("MIT AND CC-BY-NC-4.0", "restricted"),
+    ("(CC-BY-NC-4.0 OR MIT)", "osi-approved"), ("Apache-2.0 WITH LLVM-exception", "osi-approved"),
+    ("LicenseRef-custom", "unknown"),
+])
+def test_expressions(expression: str, expected: str) -> None:
+    assert expression_class(expression)[1] == expected
+
+
+def test_identifies_real_texts() -> None:
+    assert identify_text((FIXTURES / "licenses" / "apache-2.0.txt").read_text()) == "Apache-2.0"
+    assert identify_text((FIXTURES / "licenses" / "creativeml-openrail-m.txt").read_text()) == "creativeml-openrail-m"
+    llama = FIXTURES / "releases" / "llama-style"
+    assert identify_text((llama / "LICENSE").read_text()) == "llama-2-community"
+    assert identify_text((llama / "USE_POLICY.md").read_text()) == "llama-acceptable-use-policy"
+    assert identify_text("Permission is hereby granted, free of charge, to any person ... "
+                         "without restriction ...") == "MIT"
+    assert identify_text("You may do anything you like with this.") is None
