@@ -35,5 +35,6 @@ def _content_findings(artifacts: list[Artifact]) -> list[Finding]:
                 findings.append(Finding(artifact.path, "OSAID-A011",
                                         f"{artifact.size:,} bytes: too large to read as a document"))
             elif artifact.text is None:
-                findings.append(Finding(artifact.path, "OSAID-A007", "named like a text document but holds binary data"))
+                findings.append(Finding(artifact.path, "OSAID-A007",
+                                        "named like a text document but holds binary data"))
     return findings

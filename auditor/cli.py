@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,13 +24,13 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
                   context_settings={"help_option_names": ["-h", "--help"]})
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     blocked = "blocked"
     missing = "missing"
     partial = "partial"
@@ -48,9 +48,9 @@ def run(
     target: Annotated[Path, typer.Argument(help="The release folder to audit.", show_default=False)],
     checklist: Annotated[str, typer.Option(help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option(help="Fail (exit 1) when a required requirement has this status or a worse one.")] = FailOn.missing,
-    color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
+    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Audit an AI model release against the Open Source AI Definition (or another checklist)."""

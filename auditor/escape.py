@@ -6,19 +6,18 @@ import unicodedata
 
 
 def printable(name: str) -> str:
-    """`name` with control characters, undecodable bytes and backslashes escaped.
+    """`name` with control characters, format characters and undecodable bytes escaped.
 
     Names from disk are decoded with `surrogateescape`, so undecodable bytes arrive as lone
-    surrogates; they become `\\xNN` like the control characters do.
+    surrogates; they become `\\xNN` like the control characters do. Backslashes are left alone so
+    that escaping twice changes nothing: every stage may escape what it shows.
     """
-    if name.isprintable() and "\\" not in name:
+    if name.isprintable():
         return name
     out: list[str] = []
     for char in name:
         code = ord(char)
-        if char == "\\":
-            out.append("\\\\")
-        elif 0xDC80 <= code <= 0xDCFF:
+        if 0xDC80 <= code <= 0xDCFF:
             out.append(f"\\x{code - 0xDC00:02x}")
         elif code < 0x20 or code == 0x7F or (0x80 <= code < 0xA0):
             out.append(f"\\x{code:02x}")
@@ -30,5 +29,5 @@ def printable(name: str) -> str:
 
 
 def is_unusual(name: str) -> bool:
-    """True when `printable` would have to escape something (besides backslashes)."""
-    return printable(name.replace("\\", "")) != name.replace("\\", "")
+    """True when `printable` would have to escape something."""
+    return not name.isprintable()

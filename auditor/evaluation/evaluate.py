@@ -13,8 +13,17 @@ from auditor.evaluation.data_information import assess_items, covering_paths, it
 from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.licenses.resolve import resolve_component_license
-from auditor.report import (PASSING, ChecklistInfo, ComponentResult, Reason, Report, RequirementResult,
-                            Verdict, best, worst)
+from auditor.report import (
+    PASSING,
+    ChecklistInfo,
+    ComponentResult,
+    Reason,
+    Report,
+    RequirementResult,
+    Verdict,
+    best,
+    worst,
+)
 from auditor.sources.interface import Inventory
 
 MOF_CHECKLIST = "mof-1.0"
@@ -67,7 +76,8 @@ def _requirement(requirement: Requirement, by_component: dict[str, list[Evidence
         reasons = [Reason("OSAID-R005", f"{i.id} {i.title}: not found in any document") for i in items
                    if i.status == "not-found"]
         if status == "missing":
-            reasons = [Reason("OSAID-R001", f"no document describes the training data; expected {requirement.complete}")]
+            reasons = [Reason("OSAID-R001",
+                              f"no document describes the training data; expected {requirement.complete}")]
         license_ = None
         paths = covering_paths(items)
         if paths:

@@ -12,8 +12,14 @@ import re
 
 from auditor.artifacts.markdown_document import markdown_of
 from auditor.components import COMPONENTS
-from auditor.licenses.catalog import (canonical_id, expression_class, from_hub_id, identify_text,
-                                      license_class, license_name)
+from auditor.licenses.catalog import (
+    canonical_id,
+    expression_class,
+    from_hub_id,
+    identify_text,
+    license_class,
+    license_name,
+)
 from auditor.licenses.clauses import find_restrictions
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.sources.interface import Artifact, Inventory
