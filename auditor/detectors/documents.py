@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from auditor.artifacts.markdown_document import MarkdownDocument, markdown_of, section_at
 from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.findings import Finding
 from auditor.sources.interface import Artifact, Inventory
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".rst", ""})
@@ -44,11 +45,15 @@ SAMPLE_PATH = re.compile(r"(^|/)(samples|generations?|sample[_-]?outputs?|exampl
 class DocumentsDetector(Detector):
     name: ClassVar[str] = "documents"
 
+    def __init__(self) -> None:
+        self._malformed: list[Finding] = []
+
     def detect(self, inventory: Inventory) -> Detection:
         detection = Detection()
         for artifact in inventory.files():
             for evidence in self._classify(artifact):
                 detection.evidence.append(evidence)
+        detection.findings += self._malformed
         return detection
 
     def _classify(self, artifact: Artifact) -> list[Evidence]:
@@ -56,6 +61,9 @@ class DocumentsDetector(Detector):
         is_pdf = artifact.suffix == ".pdf" and artifact.head.startswith(b"%PDF")
         document = markdown_of(artifact) if artifact.suffix in TEXT_SUFFIXES else None
         if document is not None:
+            if document.front_matter_error:
+                self._malformed.append(Finding(artifact.path, "OSAID-A012",
+                                               f"front matter ignored: {document.front_matter_error}", line=1))
             found += _model_card(artifact, document)
             found += _data_card(artifact, document)
             found += _evaluation_sections(artifact, document)
@@ -95,8 +103,10 @@ def _model_card(artifact: Artifact, document: MarkdownDocument) -> list[Evidence
             ([f"front matter ({', '.join(keys)})"] if keys else []) + [f"{len(sections)} card sections"])
         return [Evidence("model-card", DocumentsDetector.name, reason, path=artifact.path)]
     if artifact.folder == "":
+        found = f"front matter ({', '.join(keys)}) but " if keys else "no model-card front matter and "
         return [Evidence("model-card", DocumentsDetector.name,
-                         "README without model-card front matter and with fewer than 3 model-card sections",
+                         f"README with {found}{len(sections)} of the usual model-card sections "
+                         "(model details, uses, training data, evaluation, limitations, ...)",
                          path=artifact.path, strength="partial")]
     return []
 

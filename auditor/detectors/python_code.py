@@ -124,6 +124,11 @@ RULES: tuple[Rule, ...] = (
     Rule(INFER, MEDIUM, "sampling from logits",
          r"call:(torch\.multinomial|(jax\.)?random\.categorical|tf\.random\.categorical|(.+\.)?top_k_top_p_filtering)"),
     Rule(INFER, MEDIUM, "sampling function", r"def:\w*(sample|sampling)\w*"),
+    # Stable Diffusion-style scripts: load a checkpoint's state dict, then call a sampler.
+    Rule(INFER, MEDIUM, "checkpoint loaded into a model", r"call:(.+\.)?load_state_dict",
+         also=r"call:(torch\.load|(.+\.)?load_file|(.+\.)?load_checkpoint|(.+\.)?load_model)",
+         unless=_BACKWARD),
+    Rule(INFER, MEDIUM, "sampler call", r"call:\w*sampler\w*\.sample\w*|call:(.+\.)?decode_first_stage"),
 
     Rule(EVAL, STRONG, "lm-evaluation-harness", r"import:lm_eval(\..*)?|call:(.+\.)?simple_evaluate"),
     Rule(EVAL, STRONG, "evaluate.load() metric", r"call:evaluate\.load"),

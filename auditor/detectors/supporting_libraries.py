@@ -181,7 +181,7 @@ class SupportingLibrariesDetector(Detector):
         detection = Detection()
         for artifact in inventory.files():
             parser = _manifest_parser(artifact)
-            if artifact.name in TOKENIZER_FILES:
+            if _tokenizer_name(artifact.name) in TOKENIZER_FILES:
                 self._tokenizer(artifact, detection)  # may be binary or large: judged from its head
             elif artifact.name == "vocab.json" and inventory.get(posixpath.join(artifact.folder, "merges.txt")):
                 merges = printable(posixpath.join(artifact.folder, "merges.txt"))
@@ -217,7 +217,7 @@ class SupportingLibrariesDetector(Detector):
 
     def _tokenizer(self, artifact: Artifact, detection: Detection) -> None:
         head = artifact.head
-        kind = TOKENIZER_FILES[artifact.name]
+        kind = TOKENIZER_FILES[_tokenizer_name(artifact.name)]
         if head.startswith(LFS_POINTER):
             detection.evidence.append(Evidence("supporting-libraries", self.name,
                                                f"tokenizer files: {kind} (a Git LFS pointer)",
@@ -292,3 +292,11 @@ def _model_kind(artifact: Artifact) -> tuple[str, str]:
     if lines and all(TIKTOKEN_LINE.fullmatch(line) for line in lines):
         return "tiktoken BPE ranks", "present"
     return f"{printable(artifact.name)} is neither a SentencePiece protobuf nor tiktoken ranks", "partial"
+
+
+_VERSION_SUFFIX = re.compile(r"\.v\d+$")
+
+
+def _tokenizer_name(name: str) -> str:
+    """`tokenizer.model.v3` (Mistral's versioned tokenizers) is a `tokenizer.model`."""
+    return _VERSION_SUFFIX.sub("", name)

@@ -303,7 +303,7 @@ def _checkpoint_folder(path: str) -> _Checkpoint | None:
     """The deepest folder of `path` named like a checkpoint."""
     parts = path.split("/")[:-1]
     for depth in range(len(parts) - 1, -1, -1):
-        match = _CHECKPOINT_FOLDER.fullmatch(parts[depth])
+        match = _CHECKPOINT_FOLDER.fullmatch(parts[depth]) or _STEP_IN_NAME.search(parts[depth])
         if match:
             return _Checkpoint(int(match.group(1)), "/".join(parts[:depth + 1]))
     return None

@@ -39,7 +39,7 @@ def evaluate_component(component: str, evidence: list[Evidence],
     status, license_reasons = _apply_license(base, resolved, acceptable, paths)
     if status == "referenced":
         first = next(e for e in evidence if e.strength == "referenced")
-        license_reasons.append(Reason("OSAID-R004", f"{first.reason}; content not in the release",
+        license_reasons.append(Reason("OSAID-R004", f"only referenced: {first.reason}",
                                       first.path, first.line))
     return ComponentResult(component, name, status, tuple(evidence), resolved,
                            tuple(reasons + license_reasons))

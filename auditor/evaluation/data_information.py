@@ -78,9 +78,10 @@ def _covered(item: DataInformationItem,
              documents: list[tuple[str, bool, MarkdownDocument]]) -> ItemResult | None:
     for path, _, document in documents:
         for section in document.sections:
-            if (section.title and item.headings.search(section.title)
-                    and len(section.body.split()) >= MIN_SECTION_WORDS
-                    and (not item.needs_link or _has_link(document, section.line_start, section.line_end))):
+            # A listing with links needs few words; prose must have some substance.
+            substance = (_has_link(document, section.line_start, section.line_end) if item.needs_link
+                         else len(section.body.split()) >= MIN_SECTION_WORDS)
+            if section.title and item.headings.search(section.title) and substance:
                 return ItemResult(item.id, item.title, "covered", path, section.line_start, section.title)
     for path, is_data_card, document in documents:
         for section in document.sections:

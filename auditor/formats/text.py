@@ -75,4 +75,5 @@ class TextFormat(ReportFormat):
             console.print(Text(f"Artifact findings ({len(artifact_findings)})", style="bold"))
             for f in artifact_findings:
                 console.print(f"  {location(f.path, f.line)}: {f.code} {printable(f.message)}", markup=False)
-        return buffer.getvalue()
+        # Rich pads table cells to the full width; trailing blanks only get in the way of diffs.
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -2,7 +2,8 @@
 
 A licence file applies to its folder and below; its name can narrow it to a kind of component
 (LICENSE-MODEL, LICENSE-CODE, LICENSE-DATA, LICENSE-DOCS). The model card's licence is the
-model's: it applies to the parameters. An SPDX header applies to its own file.
+model's: it applies to the parameters. An SPDX header, or the `license:` front matter of another
+document (a data card), applies to its own file.
 """
 
 from __future__ import annotations
@@ -53,8 +54,10 @@ def discover_licenses(inventory: Inventory) -> list[LicenseDeclaration]:
     for artifact in inventory.files():
         if _is_license_file(artifact):
             found.append(_from_file(artifact))
-        elif MODEL_CARD_NAME.match(artifact.name):
+        elif MODEL_CARD_NAME.match(artifact.name) and artifact.folder == "":
             found += _from_model_card(artifact, inventory)
+        elif artifact.suffix in (".md", ".markdown"):
+            found += _from_front_matter(artifact)
         if artifact.suffix in SOURCE_SUFFIXES and artifact.size <= 1024 * 1024:
             found += _from_spdx_header(artifact)
     found.sort(key=lambda d: (d.path, d.line or 0, d.origin))
@@ -127,6 +130,18 @@ def _from_model_card(artifact: Artifact, inventory: Inventory) -> list[LicenseDe
         declarations.append(LicenseDeclaration(artifact.path, "model-card", license_id, name, klass,
                                                artifact.folder, PARAMETER_COMPONENTS, line=line))
     return declarations
+
+
+def _from_front_matter(artifact: Artifact) -> list[LicenseDeclaration]:
+    """A document's own `license:` (a data card, a dataset card in a subfolder) covers that document."""
+    document = markdown_of(artifact)
+    value = document.front_matter.get("license") if document is not None else None
+    if not isinstance(value, str):
+        return []
+    license_id = from_hub_id(value)
+    return [LicenseDeclaration(artifact.path, "front-matter", license_id or value,
+                               license_name(license_id) if license_id else value, license_class(license_id),
+                               artifact.path, line=document.front_matter_lines.get("license"))]
 
 
 def _other_license(front_matter: dict, artifact: Artifact,

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 LicenseClass = Literal["osi-approved", "open-data", "open-content", "restricted", "unknown"]
-Origin = Literal["file", "model-card", "spdx-header"]
+Origin = Literal["file", "model-card", "spdx-header", "front-matter"]
+FILE_SCOPED: frozenset[str] = frozenset({"spdx-header", "front-matter"})
+"""Origins that speak for their own file only."""
 
 CLASS_ORDER: tuple[LicenseClass, ...] = ("restricted", "unknown", "open-content", "open-data", "osi-approved")
 """Worst first: when several licences apply to one thing, the worst decides."""
@@ -30,7 +32,7 @@ class LicenseDeclaration:
     """A licence stated somewhere in the release, and what it applies to.
 
     `scope` is the folder it covers ('' for the whole release), or for an SPDX header the file
-    itself. `components` narrows it to some component ids (a LICENSE-MODEL file); empty means all.
+    itself (an SPDX header, or a document's own `license:` front matter). `components` narrows it to some component ids (a LICENSE-MODEL file); empty means all.
     """
 
     path: str
@@ -46,7 +48,7 @@ class LicenseDeclaration:
     def covers(self, path: str | None) -> bool:
         if path is None:
             return self.scope == ""
-        if self.origin == "spdx-header":
+        if self.origin in FILE_SCOPED:
             return path == self.scope
         return self.scope == "" or path == self.scope or path.startswith(self.scope + "/")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.licenses.interface import LicenseClass, LicenseDeclaration, worst_class
+from auditor.licenses.interface import FILE_SCOPED, LicenseClass, LicenseDeclaration, worst_class
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class ResolvedLicense:
 
 
 def _depth(declaration: LicenseDeclaration) -> int:
-    if declaration.origin == "spdx-header":
+    if declaration.origin in FILE_SCOPED:
         return 10_000  # the file itself: nearer than any folder
     return 0 if declaration.scope == "" else declaration.scope.count("/") + 1
 
