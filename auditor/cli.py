@@ -45,7 +45,7 @@ def _version(value: bool) -> None:
 
 @app.command("run", epilog="Other commands: 'audit explain CODE' explains a finding code.")
 def run(
-    target: Annotated[Path, typer.Argument(help="The release folder to audit.", show_default=False)],
+    target: Annotated[str, typer.Argument(help="The release folder to audit.", show_default=False)],
     checklist: Annotated[str, typer.Option(help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
@@ -63,7 +63,7 @@ def run(
     source = LocalFolderSource(target)
     loaded = load_checklist(checklist)
     if output is not None:
-        _refuse_output_inside(output, target)
+        _refuse_output_inside(output, Path(target))
     report = run_audit(source, loaded)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)

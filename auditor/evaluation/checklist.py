@@ -73,6 +73,8 @@ def load_checklist(name_or_path: str) -> Checklist:
     bundled = bundled_dir("checklists") / f"{name_or_path}.yaml"
     path = bundled if "/" not in name_or_path and bundled.is_file() else Path(name_or_path)
     shown = printable(str(path)) if path != bundled else name_or_path
+    if path.is_dir():
+        raise BadChecklistError(f"checklist {shown}: is a folder, not a checklist file")
     if not path.is_file():
         raise BadChecklistError(
             f"checklist {printable(name_or_path)}: no such file and not a bundled checklist "

@@ -53,8 +53,7 @@ def _apply_license(base: Status, resolved: ResolvedLicense, acceptable: tuple[st
         return _downgrade(base), [Reason("OSAID-R003", f"no licence covers {where}", paths[0])]
     if klass == "restricted":
         restricted = [d for d in resolved.declarations if d.license_class == "restricted"]
-        reasons = [Reason("OSAID-R002", f"restricted by {d.name} ({d.path}{f':{d.line}' if d.line else ''})",
-                          d.path, d.line) for d in restricted]
+        reasons = [Reason("OSAID-R002", restriction_summary(d), d.path, d.line) for d in restricted]
         return "blocked", reasons
     if klass == "unknown":
         unknown = [d for d in resolved.declarations if d.license_class == "unknown"]
@@ -66,6 +65,14 @@ def _apply_license(base: Status, resolved: ResolvedLicense, acceptable: tuple[st
             "OSAID-R006", f"licence {resolved.label} is {klass}; accepted here: {', '.join(acceptable)}",
             d.path, d.line)]
     return base, []
+
+
+def restriction_summary(d: LicenseDeclaration) -> str:
+    """One line naming the licence and where each kind of restriction stands in it."""
+    where = f"{d.path}:{d.line}" if d.line else d.path
+    clauses = ", ".join(f"{c.kind} (line {c.line_start})" for c in d.restrictions[:5])
+    more = f", +{len(d.restrictions) - 5} more" if len(d.restrictions) > 5 else ""
+    return f"restricted by {d.name} ({where})" + (f": {clauses}{more}" if clauses else "")
 
 
 def _downgrade(status: Status) -> Status:

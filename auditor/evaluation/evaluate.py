@@ -8,7 +8,7 @@ from auditor import __version__
 from auditor.components import STAND_INS
 from auditor.detectors.interface import Detection, Evidence
 from auditor.evaluation.checklist import Checklist, Requirement, load_checklist
-from auditor.evaluation.components import evaluate_component
+from auditor.evaluation.components import evaluate_component, restriction_summary
 from auditor.evaluation.data_information import assess_items, covering_paths, items_status
 from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
@@ -85,8 +85,8 @@ def _requirement(requirement: Requirement, by_component: dict[str, list[Evidence
             restricted = [d for d in license_.declarations if d.license_class == "restricted"]
             if restricted:
                 status = "blocked"
-                reasons = [Reason("OSAID-R002", f"documents restricted by {d.name} ({d.path})",
-                                  d.path, d.line) for d in restricted] + reasons
+                reasons = [Reason("OSAID-R002", restriction_summary(d), d.path, d.line)
+                           for d in restricted] + reasons
         return RequirementResult(status=status, evidence=tuple(evidence), license=license_,
                                  reasons=tuple(reasons), items=items, **common)
     results = [evaluate_component(c, by_component[c], declarations, requirement.licenses)

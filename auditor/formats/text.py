@@ -48,32 +48,39 @@ class TextFormat(ReportFormat):
                 table.add_row(name, Text(r.status, style=STATUS_STYLE[r.status]), "\n".join(evidence_lines(r)))
             console.print()
             console.print(table)
-        restrictive = [d for d in report.licenses if d.restrictions]
         if report.licenses:
             console.print()
             console.print(Text("Licences", style="bold"))
+            rows = _grid()
             for d in report.licenses:
-                console.print(f"  {location(d.path, d.line)}: {d.id or d.name} [{d.license_class}]",
-                              markup=False)
-            for d in restrictive:
+                rows.add_row(f"{location(d.path, d.line)}", Text(f"{d.id or d.name} [{d.license_class}]"))
                 for c in d.restrictions:
-                    console.print(f"    {location(d.path, c.line_start, c.line_end)} {c.code} {c.kind}: "
-                                  f"\"{c.text}\"", markup=False)
+                    rows.add_row("", Text(f"{location(d.path, c.line_start, c.line_end)} {c.code} {c.kind}: "
+                                          f"\"{c.text}\""))
+            console.print(rows)
         todo = todo_items(report)
         if todo:
             console.print()
             console.print(Text("What to do", style="bold"))
-            steps = Table.grid(padding=(0, 1))
-            steps.add_column(justify="right", no_wrap=True)
-            steps.add_column(ratio=1)
+            steps = _grid()
             for number, (requirement, action) in enumerate(todo, start=1):
-                steps.add_row(f"  {number}.", Text(f"{requirement}: {action}"))
+                steps.add_row(f"{number}.", Text(f"{requirement}: {action}"))
             console.print(steps)
         artifact_findings = [f for f in report.findings if f.code.startswith("OSAID-A")]
         if artifact_findings:
             console.print()
             console.print(Text(f"Artifact findings ({len(artifact_findings)})", style="bold"))
+            rows = _grid()
             for f in artifact_findings:
-                console.print(f"  {location(f.path, f.line)}: {f.code} {printable(f.message)}", markup=False)
+                rows.add_row(location(f.path, f.line), Text(f"{f.code} {printable(f.message)}"))
+            console.print(rows)
         # Rich pads table cells to the full width; trailing blanks only get in the way of diffs.
         return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _grid() -> Table:
+    """Two columns with a hanging indent: wrapped text stays under its own column."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=False, max_width=34, overflow="fold")
+    grid.add_column(ratio=1, overflow="fold")
+    return grid

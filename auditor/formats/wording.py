@@ -39,13 +39,6 @@ def evidence_lines(r: RequirementResult) -> list[str]:
     for reason in r.reasons:
         if reason.code != "OSAID-R005":
             lines.append(f"! {printable(reason.message)}")
-    if r.status == "blocked" and r.license is not None:
-        clauses = [(d, c) for d in r.license.declarations for c in d.restrictions]
-        for d, c in clauses[:MAX_EVIDENCE_LINES]:
-            lines.append(f"! {location(d.path, c.line_start, c.line_end)} {c.kind} "
-                         f"(takes away: {c.freedom}; OSD {c.osd})")
-        if len(clauses) > MAX_EVIDENCE_LINES:
-            lines.append(f"! ... and {len(clauses) - MAX_EVIDENCE_LINES} more restrictive clauses")
     return lines
 
 

@@ -21,6 +21,8 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 
 class LocalFolderSource(Source):
     def __init__(self, root: str | os.PathLike[str]) -> None:
+        if not str(root):
+            raise BadTargetError("empty target: give the release folder (an unset variable?)")
         path = Path(root)
         try:
             info = path.stat()

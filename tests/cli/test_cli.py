@@ -78,6 +78,8 @@ def test_audit_never_writes_into_the_release(run_cli, tmp_path: Path) -> None:
     ([str(RELEASES / "empty"), "--checklist", "nope-9"], "not a bundled checklist"),
     ([str(RELEASES / "empty"), "--format", "pdf"], "pdf"),
     ([], "Missing argument"),
+    ([""], "empty target"),
+    ([str(RELEASES / "empty"), "--checklist", str(RELEASES)], "is a folder"),
 ])
 def test_bad_input_is_one_line_and_exit_2(run_cli, args: list[str], message: str) -> None:
     result = run_cli(*args)
