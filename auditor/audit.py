@@ -18,9 +18,9 @@ def run_audit(source: Source, checklist: Checklist) -> Report:
     detection = Detection()
     for detector in ALL_DETECTORS:
         detection.extend(detector().detect(inventory))
-    declarations = discover_licenses(inventory)
-    detection.findings += _content_findings(inventory.files())
-    return evaluate(checklist, inventory, detection, declarations)
+    licenses = discover_licenses(inventory)
+    detection.findings += licenses.findings + _content_findings(inventory.files())
+    return evaluate(checklist, inventory, detection, licenses.declarations)
 
 
 def _content_findings(artifacts: list[Artifact]) -> list[Finding]:

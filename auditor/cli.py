@@ -18,7 +18,7 @@ from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.escape import printable
 
-SUBCOMMANDS = ("explain",)
+SUBCOMMANDS = ("explain", "license")
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,7 +43,8 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.command("run", epilog="Other commands: 'audit explain CODE' explains a finding code.")
+@app.command("run", epilog="Other commands: 'audit license FILE...' analyses licence texts; "
+                         "'audit explain CODE' explains a finding code.")
 def run(
     target: Annotated[str, typer.Argument(help="The release folder to audit.", show_default=False)],
     checklist: Annotated[str, typer.Option(help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
@@ -102,6 +103,43 @@ def explain(code: Annotated[str, typer.Argument(help="A finding code, e.g. OSAID
         if entry is None:
             raise AuditorError(f"unknown finding code {printable(code)!r} (try 'audit explain all')")
         typer.echo(f"{entry.code} ({entry.name}, {entry.level}): {entry.summary}\n\n{entry.explanation}\n")
+
+
+class LicenseFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("license")
+def license_(
+    files: Annotated[list[Path], typer.Argument(help="Licence files to analyse.", show_default=False)],
+    format: Annotated[LicenseFormat, typer.Option("--format", "-f", help="Report format.")] = LicenseFormat.text,
+) -> None:
+    """Identify licence texts and cite every clause that restricts use, study, modification or sharing.
+
+    Exit 0 when every file is an open licence, 1 when any is restricted or unknown.
+    """
+    from auditor.formats.license_files import AnalysedFile, render_license_json, render_license_text
+    from auditor.licenses.analysis import analyse_license_text
+
+    analysed = [AnalysedFile(str(path), analyse_license_text(_read_license_file(path))) for path in files]
+    render = render_license_json if format is LicenseFormat.json else render_license_text
+    sys.stdout.write(render(analysed))
+    if any(f.analysis.license_class in ("restricted", "unknown") for f in analysed):
+        raise typer.Exit(1)
+
+
+def _read_license_file(path: Path) -> str:
+    shown = printable(str(path))
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise AuditorError(f"{shown}: is a folder, not a licence file") from None
+    except OSError as error:
+        raise AuditorError(f"{shown}: cannot read ({error.strerror})") from None
+    if b"\x00" in data[:8192]:
+        raise AuditorError(f"{shown}: binary data, not a licence text")
+    return data.decode("utf-8", errors="replace")
 
 
 def main(argv: list[str] | None = None) -> None:

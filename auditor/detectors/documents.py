@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from auditor.artifacts.markdown_document import MarkdownDocument, markdown_of, section_at
+from auditor.artifacts.markdown_document import (
+    MarkdownDocument,
+    markdown_of,
+    section_at,
+)
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.findings import Finding
 from auditor.sources.interface import Artifact, Inventory

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 
-from auditor.artifacts.markdown_document import MarkdownDocument, markdown_of, section_at
+from auditor.artifacts.markdown_document import (
+    MarkdownDocument,
+    markdown_of,
+    section_at,
+)
 from auditor.detectors.interface import Evidence
 from auditor.evaluation.checklist import DataInformationItem
 from auditor.report import ItemResult, Status

@@ -9,7 +9,11 @@ from auditor.components import STAND_INS
 from auditor.detectors.interface import Detection, Evidence
 from auditor.evaluation.checklist import Checklist, Requirement, load_checklist
 from auditor.evaluation.components import evaluate_component, restriction_summary
-from auditor.evaluation.data_information import assess_items, covering_paths, items_status
+from auditor.evaluation.data_information import (
+    assess_items,
+    covering_paths,
+    items_status,
+)
 from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.licenses.resolve import resolve_component_license

@@ -25,7 +25,7 @@ def evidence_dict(e: Evidence) -> dict[str, Any]:
 
 def license_dict(d: LicenseDeclaration) -> dict[str, Any]:
     return {"path": _path(d.path), "line": d.line, "id": d.id, "name": d.name, "class": d.license_class,
-            "origin": d.origin, "scope": _path(d.scope), "components": list(d.components),
+            "origin": d.origin, "scope": _path(d.scope), "components": list(d.components), "match": d.match,
             "restrictions": [{"kind": r.kind, "code": r.code, "line_start": r.line_start, "line_end": r.line_end,
                               "text": r.text, "freedom": r.freedom, "osd": r.osd} for r in d.restrictions]}
 

@@ -16,7 +16,13 @@ from rich.text import Text
 
 from auditor.escape import printable
 from auditor.formats.interface import ReportFormat
-from auditor.formats.wording import STATUS_STYLE, VERDICT_TEXT, evidence_lines, location, todo_items
+from auditor.formats.wording import (
+    STATUS_STYLE,
+    VERDICT_TEXT,
+    evidence_lines,
+    location,
+    todo_items,
+)
 from auditor.report import Report
 
 

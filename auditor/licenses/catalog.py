@@ -41,7 +41,6 @@ def _catalog() -> _Catalog:
     hub_ids = {hub_id: e["id"] for e in raw["known"] for hub_id in e["hub_ids"]}
     hub_ids.update(raw["hub_aliases"])
     signatures = [(e["id"], tuple(tuple(s) for s in e["signatures"])) for e in raw["known"] if e["signatures"]]
-    signatures += [(spdx_id, tuple(tuple(s) for s in sets)) for spdx_id, sets in raw["spdx_signatures"].items()]
     # Longer phrases first, so "creative commons attribution-noncommercial" wins over "attribution".
     signatures.sort(key=lambda item: -max(len(" ".join(s)) for s in item[1]))
     return _Catalog(
@@ -141,8 +140,9 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower())
 
 
-def identify_text(text: str) -> str | None:
-    """The id of the licence whose signature phrases all occur in `text`, or None."""
+def identify_by_title(text: str) -> str | None:
+    """A known model licence named by its own wording, for texts no reference text matches
+    (a licence the reference corpus lacks, or one cut or rewritten beyond recognition)."""
     folded = _fold(text[:200_000])
     for license_id, signature_sets in _catalog().signatures:
         if any(all(phrase in folded for phrase in phrases) for phrases in signature_sets):

@@ -1,7 +1,8 @@
-"""Finds clauses that restrict use, study, modification or sharing in a licence text, by line.
+"""Finds the sentences of a licence text that restrict use, study, modification or sharing.
 
-Text is split into paragraphs (blank-line separated) so a clause wrapped over several lines still
-matches; each finding cites the sentence that matched and the lines it stands on.
+Text is split into paragraphs (blank-line separated) and each paragraph into sentences, so a
+clause wrapped over several lines still matches and each finding cites the lines of exactly the
+sentence that says it. Kinds and wording are data (`data/restrictive_clauses.yaml`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ import yaml
 from auditor.licenses.interface import Restriction
 from auditor.resources import package_data
 
+MAX_QUOTE = 400
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_BLOCK_START = re.compile(r"^\s{0,3}(#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\([a-z0-9]{1,3}\)\s)")
+_SENTENCE_END = re.compile(r"(?<=[.;!?:])[\"'”)]?\s+(?=[\"'“(]?[A-Z0-9])|\s+(?=\(?[a-z0-9]{1,3}\)\s)")
+
 
 @dataclass(frozen=True)
 class _ClauseKind:
@@ -23,6 +29,11 @@ class _ClauseKind:
     freedom: str
     osd: int
     patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+
+    def matches(self, sentence: str) -> bool:
+        return (any(p.search(sentence) for p in self.patterns)
+                and not any(u.search(sentence) for u in self.unless))
 
 
 @cache
@@ -30,78 +41,73 @@ def _kinds() -> tuple[_ClauseKind, ...]:
     raw = yaml.safe_load(package_data("restrictive_clauses.yaml").read_text(encoding="utf-8"))
     return tuple(
         _ClauseKind(kind, entry["code"], entry["freedom"], entry["osd"],
-                    tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]))
+                    tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
+                    tuple(re.compile(u, re.IGNORECASE) for u in entry.get("unless") or ()))
         for kind, entry in raw.items()
     )
 
 
 @dataclass(frozen=True)
-class _Paragraph:
+class _Sentence:
     line_start: int
-    lines: tuple[str, ...]
-
-    @property
-    def folded(self) -> str:
-        return " ".join(self._folded_lines)
-
-    @property
-    def _folded_lines(self) -> list[str]:
-        return [" ".join(line.split()) for line in self.lines]
-
-    def line_at(self, offset: int) -> int:
-        """The line number holding character `offset` of the folded text."""
-        position = 0
-        for index, line in enumerate(self._folded_lines):
-            position += len(line) + 1
-            if offset < position:
-                return self.line_start + index
-        return self.line_start + len(self.lines) - 1
+    line_end: int
+    text: str
 
 
-def _paragraphs(text: str) -> list[_Paragraph]:
-    paragraphs: list[_Paragraph] = []
-    current: list[str] = []
-    start = 1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            paragraphs.append(_Paragraph(start, tuple(current)))
-            current = []
-    if current:
-        paragraphs.append(_Paragraph(start, tuple(current)))
-    return paragraphs
+def _sentences(text: str) -> list[_Sentence]:
+    """Sentences with the lines they stand on; paragraphs never share a sentence."""
+    sentences: list[_Sentence] = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        start = index
+        index += 1
+        # A heading or a list item starts a paragraph of its own: it never continues a sentence.
+        while index < len(lines) and lines[index].strip() and not _BLOCK_START.match(lines[index]):
+            index += 1
+        if _HEADING.match(lines[start]):
+            continue  # titles name a policy, they do not impose it
+        # Folded paragraph, remembering where each line begins in it.
+        offsets, parts, position = [], [], 0
+        for line in lines[start:index]:
+            folded = " ".join(line.split())
+            offsets.append(position)
+            parts.append(folded)
+            position += len(folded) + 1
+        paragraph = " ".join(parts)
+        cut = 0
+        for boundary in [m.end() for m in _SENTENCE_END.finditer(paragraph)] + [len(paragraph)]:
+            sentence = paragraph[cut:boundary].strip()
+            if sentence:
+                first = start + _line_index(offsets, cut) + 1
+                last = start + _line_index(offsets, max(cut, boundary - 1)) + 1
+                sentences.append(_Sentence(first, last, sentence))
+            cut = boundary
+    return sentences
 
 
-_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
+def _line_index(offsets: list[int], position: int) -> int:
+    index = 0
+    for number, offset in enumerate(offsets):
+        if offset <= position:
+            index = number
+    return index
 
 
-def _sentence_span(folded: str, position: int) -> tuple[int, int]:
-    """Start and end offsets of the sentence holding `position`."""
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(folded) if m.end() <= position]
-    end_match = _SENTENCE_END.search(folded, position)
-    return starts[-1], end_match.start() if end_match else len(folded)
-
-
-def _shorten(sentence: str) -> str:
-    return sentence if len(sentence) <= 400 else sentence[:397] + "..."
-
-
-def find_restrictions(text: str) -> tuple[Restriction, ...]:
-    """Every restrictive clause in `text`, at most one per kind and paragraph, in text order."""
+def find_restrictions(text: str, only_lines: set[int] | None = None) -> tuple[Restriction, ...]:
+    """Every restrictive sentence in `text` (limited to `only_lines` when given), in text order."""
     found: list[Restriction] = []
-    for paragraph in _paragraphs(text):
-        folded = paragraph.folded
+    for sentence in _sentences(text):
+        if only_lines is not None and not any(
+                n in only_lines for n in range(sentence.line_start, sentence.line_end + 1)):
+            continue
+        quote = sentence.text if len(sentence.text) <= MAX_QUOTE else sentence.text[:MAX_QUOTE - 3] + "..."
         for kind in _kinds():
-            for pattern in kind.patterns:
-                match = pattern.search(folded)
-                if match:
-                    start, end = _sentence_span(folded, match.start())
-                    found.append(Restriction(kind.kind, kind.code, paragraph.line_at(start),
-                                             paragraph.line_at(max(start, end - 1)),
-                                             _shorten(folded[start:end].strip()), kind.freedom, kind.osd))
-                    break
+            if kind.matches(sentence.text):
+                found.append(Restriction(kind.kind, kind.code, sentence.line_start, sentence.line_end,
+                                         quote, kind.freedom, kind.osd))
     found.sort(key=lambda r: (r.line_start, r.kind))
     return tuple(found)

@@ -1,45 +1,48 @@
 """Finds every licence a release states: licence files, the model card's `license:`, SPDX headers.
 
 A licence file applies to its folder and below; its name can narrow it to a kind of component
-(LICENSE-MODEL, LICENSE-CODE, LICENSE-DATA, LICENSE-DOCS). The model card's licence is the
-model's: it applies to the parameters. An SPDX header, or the `license:` front matter of another
-document (a data card), applies to its own file.
+(LICENSE-MODEL, LICENSE-CODE, LICENSE-DATA, LICENSE-DOCS, "... License Agreement"). An SPDX
+header, or the `license:` front matter of a document other than the model card (a data card),
+applies to its own file. The model card's `license:` applies where no licence file does, and is
+checked against the top-level licence file (a conflict is a finding).
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 
 from auditor.artifacts.markdown_document import markdown_of
 from auditor.components import COMPONENTS
+from auditor.licenses.analysis import SPDX_IDENTIFIER, analyse_license_text
 from auditor.licenses.catalog import (
     canonical_id,
     expression_class,
     from_hub_id,
-    identify_text,
     license_class,
     license_name,
 )
-from auditor.licenses.clauses import find_restrictions
+from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.sources.interface import Artifact, Inventory
 
 LICENSE_FILE = re.compile(
     r"^(licen[cs]e|copying|notice|use[_-]?policy|acceptable[_-]?use[_-]?policy|responsible[_-]?use|"
     r"terms[_-]?of[_-]?use|model[_-]?licen[cs]e|code[_-]?licen[cs]e|data[_-]?licen[cs]e)"
-    r"([_.-][\w.-]*)?$", re.IGNORECASE)
+    r"([_.-][\w.-]*)?$|licen[cs]e[_ -]?agreement", re.IGNORECASE)
+NOTICE_FILE = re.compile(r"^notice", re.IGNORECASE)
 AGREEMENT_TITLE = re.compile(r"licen[cs]e agreement|terms of use|acceptable use policy|"
                              r"^\W*licen[cs]e\W*$|public licen[cs]e", re.IGNORECASE)
 DOC_SUFFIXES = frozenset({"", ".md", ".txt", ".rst", ".markdown"})
-SPDX_HEADER = re.compile(r"SPDX-License-Identifier:\s*([^\r\n*#]+?)\s*(?:\*/|-->|#|$)", re.MULTILINE)
 SOURCE_SUFFIXES = frozenset({".py", ".sh", ".js", ".ts", ".c", ".h", ".cc", ".cpp", ".cu", ".rs",
                              ".go", ".java", ".md", ".yaml", ".yml", ".toml", ".cfg", ".ipynb"})
 
 PARAMETER_COMPONENTS = ("model-metadata", "model-parameters", "model-parameters-intermediate")
 # Words in a licence file's name that narrow it to components; checked in this order.
 NAME_SCOPES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (re.compile(r"model|weights?|param", re.I), PARAMETER_COMPONENTS),
+    # "X License Agreement" files come with weights: Llama, Gemma and their kin name the model.
+    (re.compile(r"model|weights?|param|agreement", re.I), PARAMETER_COMPONENTS),
     (re.compile(r"code|software|source", re.I),
      tuple(sorted(c.id for c in COMPONENTS.values() if c.content == "code"))),
     (re.compile(r"data", re.I), ("datasets", "evaluation-data")),
@@ -49,19 +52,31 @@ NAME_SCOPES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 MODEL_CARD_NAME = re.compile(r"^(readme|model[_-]?card)(\.md)?$", re.IGNORECASE)
 
 
-def discover_licenses(inventory: Inventory) -> list[LicenseDeclaration]:
+@dataclass(frozen=True)
+class LicenseDiscovery:
+    declarations: list[LicenseDeclaration]
+    findings: list[Finding]
+
+
+def discover_licenses(inventory: Inventory) -> LicenseDiscovery:
     found: list[LicenseDeclaration] = []
+    findings: list[Finding] = []
     for artifact in inventory.files():
         if _is_license_file(artifact):
-            found.append(_from_file(artifact))
+            declaration = _from_file(artifact)
+            # A NOTICE is an attribution notice unless it names or restricts terms itself.
+            if not NOTICE_FILE.match(artifact.name) or declaration.id or declaration.restrictions:
+                found.append(declaration)
         elif MODEL_CARD_NAME.match(artifact.name) and artifact.folder == "":
-            found += _from_model_card(artifact, inventory)
+            declarations, problems = _from_model_card(artifact, inventory)
+            found += declarations
+            findings += problems
         elif artifact.suffix in (".md", ".markdown"):
             found += _from_front_matter(artifact)
         if artifact.suffix in SOURCE_SUFFIXES and artifact.size <= 1024 * 1024:
             found += _from_spdx_header(artifact)
     found.sort(key=lambda d: (d.path, d.line or 0, d.origin))
-    return found
+    return LicenseDiscovery(found, findings + _card_conflicts(found))
 
 
 def _is_license_file(artifact: Artifact) -> bool:
@@ -91,45 +106,49 @@ def _from_file(artifact: Artifact) -> LicenseDeclaration:
     if text is None:
         return LicenseDeclaration(artifact.path, "file", None, "unreadable or binary licence file",
                                   "unknown", artifact.folder, _name_scope(artifact.name))
-    license_id = identify_text(text)
-    spdx = SPDX_HEADER.search(text[:4096])
-    if license_id is None and spdx is not None:
-        expression, klass = expression_class(spdx.group(1))
-        return LicenseDeclaration(artifact.path, "file", canonical_id(expression) or expression,
-                                  license_name(canonical_id(expression) or expression), klass, artifact.folder,
-                                  _name_scope(artifact.name), line=text.count("\n", 0, spdx.start()) + 1)
-    if license_id is not None and license_class(license_id) not in ("restricted", "unknown"):
-        return LicenseDeclaration(artifact.path, "file", license_id, license_name(license_id),
-                                  license_class(license_id), artifact.folder, _name_scope(artifact.name), line=1)
-    restrictions = find_restrictions(text)
-    if license_id is not None:
-        name, klass = license_name(license_id), license_class(license_id)
-    elif restrictions:
-        name, klass = "unrecognised licence with use restrictions", "restricted"
-    else:
-        name, klass = "unrecognised licence text", "unknown"
-    return LicenseDeclaration(artifact.path, "file", license_id, name, klass, artifact.folder,
-                              _name_scope(artifact.name), line=1, restrictions=restrictions)
+    analysis = analyse_license_text(text)
+    return LicenseDeclaration(artifact.path, "file", analysis.id, analysis.name, analysis.license_class,
+                              artifact.folder, _name_scope(artifact.name), line=1,
+                              restrictions=analysis.restrictions, match=analysis.match)
 
 
-def _from_model_card(artifact: Artifact, inventory: Inventory) -> list[LicenseDeclaration]:
+def _from_model_card(artifact: Artifact,
+                     inventory: Inventory) -> tuple[list[LicenseDeclaration], list[Finding]]:
     document = markdown_of(artifact)
     if document is None or "license" not in document.front_matter:
-        return []
+        return [], []
     value = document.front_matter["license"]
     line = document.front_matter_lines.get("license")
     hub_ids = value if isinstance(value, list) else [value]
-    declarations = []
+    declarations, findings = [], []
     for hub_id in sorted({str(v) for v in hub_ids if isinstance(v, (str, int, float))}):
         license_id = from_hub_id(hub_id)
         if license_id is None:
             license_id, name, klass = _other_license(document.front_matter, artifact, inventory)
+            if name is None:
+                findings.append(Finding(artifact.path, "OSAID-L011",
+                                        f"license: {hub_id} without license_name or a license_link to the terms",
+                                        line=line))
             name = name or f"license: {hub_id}"
         else:
             name, klass = license_name(license_id), license_class(license_id)
         declarations.append(LicenseDeclaration(artifact.path, "model-card", license_id, name, klass,
-                                               artifact.folder, PARAMETER_COMPONENTS, line=line))
-    return declarations
+                                               artifact.folder, line=line))
+    return declarations, findings
+
+
+def _card_conflicts(declarations: list[LicenseDeclaration]) -> list[Finding]:
+    """The model card's `license:` disagreeing with the release's top-level licence file."""
+    files = [d for d in declarations if d.origin == "file" and d.scope == "" and d.id]
+    findings = []
+    for card in (d for d in declarations if d.origin == "model-card" and d.id):
+        for file in files:
+            if file.id != card.id and (not file.components or set(file.components) & set(PARAMETER_COMPONENTS)) \
+                    and file.license_class != card.license_class:
+                findings.append(Finding(card.path, "OSAID-L010",
+                                        f"model card says license {card.id} ({card.license_class}) but "
+                                        f"{file.path} is {file.id} ({file.license_class})", line=card.line))
+    return findings
 
 
 def _from_front_matter(artifact: Artifact) -> list[LicenseDeclaration]:
@@ -160,7 +179,7 @@ def _other_license(front_matter: dict, artifact: Artifact,
 
 def _from_spdx_header(artifact: Artifact) -> list[LicenseDeclaration]:
     head = artifact.head[:2048].decode("utf-8", errors="replace")
-    match = SPDX_HEADER.search(head)
+    match = SPDX_IDENTIFIER.search(head)
     if match is None:
         return []
     expression, klass = expression_class(match.group(1))

@@ -44,6 +44,8 @@ class LicenseDeclaration:
     components: tuple[str, ...] = ()
     line: int | None = None
     restrictions: tuple[Restriction, ...] = ()
+    match: float | None = None
+    """How close the text is to the identified licence's reference text (0 to 1), when compared."""
 
     def covers(self, path: str | None) -> bool:
         if path is None:

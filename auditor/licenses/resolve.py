@@ -1,16 +1,22 @@
 """Which licence applies to a component, from where its evidence lies in the release.
 
-For each place the component was found, the licences that cover it are those of the nearest
-folder (an SPDX header in the file itself is nearest of all); a licence named for the component's
-kind (LICENSE-MODEL) beats a general licence file in the same folder. When several apply, the
-worst class decides: an auditor must not let an open LICENSE hide a restrictive one beside it.
+For each place the component was found, in this order (the way the Model Openness Tool resolves
+licences, but from evidence): the file's own declaration (an SPDX header, a document's front
+matter); else a licence file above it whose name names the component's kind (LICENSE-MODEL,
+LICENSE-CODE, ...), the nearest one; else the nearest licence file above it; else the model
+card's `license:`. Several licences at the same level all apply, and the worst class decides.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.licenses.interface import FILE_SCOPED, LicenseClass, LicenseDeclaration, worst_class
+from auditor.licenses.interface import (
+    FILE_SCOPED,
+    LicenseClass,
+    LicenseDeclaration,
+    worst_class,
+)
 
 
 @dataclass(frozen=True)
@@ -25,24 +31,27 @@ class ResolvedLicense:
 
 
 def _depth(declaration: LicenseDeclaration) -> int:
-    if declaration.origin in FILE_SCOPED:
-        return 10_000  # the file itself: nearer than any folder
     return 0 if declaration.scope == "" else declaration.scope.count("/") + 1
+
+
+def _nearest(declarations: list[LicenseDeclaration]) -> list[LicenseDeclaration]:
+    deepest = max((_depth(d) for d in declarations), default=0)
+    return [d for d in declarations if _depth(d) == deepest]
 
 
 def licenses_for_path(component: str, path: str | None,
                       declarations: list[LicenseDeclaration]) -> list[LicenseDeclaration]:
-    applicable = [d for d in declarations
-                  if d.covers(path) and (not d.components or component in d.components)]
-    if not applicable:
-        return []
-    nearest = max(_depth(d) for d in applicable)
-    at_nearest = [d for d in applicable if _depth(d) == nearest]
-    if any(d.origin == "file" and d.components for d in at_nearest):
-        # LICENSE-MODEL beside LICENSE: the named file speaks for this component. The model
-        # card's licence is always kept, so an open card tag cannot hide a restrictive file.
-        return [d for d in at_nearest if d.components or d.origin != "file"]
-    return at_nearest
+    own = [d for d in declarations if d.origin in FILE_SCOPED and d.covers(path)]
+    if own:
+        return own
+    files = [d for d in declarations if d.origin == "file" and d.covers(path)]
+    named = [d for d in files if component in d.components]
+    if named:
+        return _nearest(named)
+    general = [d for d in files if not d.components]
+    if general:
+        return _nearest(general)
+    return [d for d in declarations if d.origin == "model-card"]
 
 
 def resolve_component_license(component: str, paths: list[str | None],

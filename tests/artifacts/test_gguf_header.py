@@ -8,7 +8,12 @@ from collections.abc import Callable
 import pytest
 
 from auditor.artifacts.errors import MalformedHeaderError
-from auditor.artifacts.gguf_header import READ_LIMIT, GgufHeader, MalformedGgufError, parse_gguf_header
+from auditor.artifacts.gguf_header import (
+    READ_LIMIT,
+    GgufHeader,
+    MalformedGgufError,
+    parse_gguf_header,
+)
 
 # GGUF value types, as numbered in ggml/docs/gguf.md.
 U8, I8, U16, I16, U32, I32, F32, BOOL, STRING, ARRAY, U64, I64, F64 = range(13)

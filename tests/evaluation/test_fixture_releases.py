@@ -78,13 +78,14 @@ def test_llama_style_parameters_blocked_citing_the_user_threshold(audit_json) ->
     assert "700 million monthly active users" in " ".join(cited.split())
     codes = {f["code"] for f in report["findings"]}
     assert {"OSAID-L001", "OSAID-R002", "OSAID-R001"} <= codes
+    assert any(f"user-threshold (line {threshold['line_start']})" in reason for reason in params["reasons"])
 
 
 def test_split_license_resolves_per_component(audit_json) -> None:
     report = audit_json(RELEASES / "split-license")
     by_id = {r["id"]: r for r in report["requirements"]}
     assert by_id["training-code"]["license"]["label"] == "MIT"
-    assert [s["path"] for s in by_id["model-parameters"]["license"]["sources"]] == ["LICENSE-MODEL", "README.md"]
+    assert [s["path"] for s in by_id["model-parameters"]["license"]["sources"]] == ["LICENSE-MODEL"]
 
 
 def test_mof_checklist_reports_class_and_seventeen_components(audit_json) -> None:

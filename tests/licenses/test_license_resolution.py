@@ -12,7 +12,7 @@ APACHE = (Path(__file__).resolve().parents[2] / "fixtures" / "licenses" / "apach
 
 
 def declarations(tmp_path: Path):
-    return discover_licenses(LocalFolderSource(tmp_path).inventory())
+    return discover_licenses(LocalFolderSource(tmp_path).inventory()).declarations
 
 
 def test_files_card_and_spdx_headers_are_found(tmp_path: Path) -> None:
@@ -56,3 +56,31 @@ def test_license_other_follows_license_link(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("---\nlicense: other\nlicense_name: acme\nlicense_link: MODEL_TERMS.txt\n---\n")
     card = next(d for d in declarations(tmp_path) if d.origin == "model-card")
     assert card.license_class == "restricted" and "MODEL_TERMS.txt" in card.name
+
+
+def test_resolution_order_own_then_named_then_nearest_then_card(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("---\nlicense: mit\n---\n# Card\n")
+    only_card = declarations(tmp_path)
+    assert resolve_component_license("training-code", ["train.py"], only_card).label == "MIT"
+    (tmp_path / "LICENSE").write_text(APACHE)
+    (tmp_path / "LICENSE-CODE").write_text("SPDX-License-Identifier: BSD-3-Clause\n")
+    (tmp_path / "train.py").write_text("# SPDX-License-Identifier: GPL-3.0-or-later\n")
+    found = declarations(tmp_path)
+    assert resolve_component_license("training-code", ["train.py"], found).label == "GPL-3.0-or-later"
+    assert resolve_component_license("inference-code", ["infer.py"], found).label == "BSD-3-Clause"
+    assert resolve_component_license("model-parameters", ["model.safetensors"], found).label == "Apache-2.0"
+
+
+def test_card_conflicts_and_unlinked_other_are_findings(tmp_path: Path) -> None:
+    llama = Path(__file__).resolve().parents[2] / "fixtures" / "releases" / "llama-style" / "LICENSE"
+    (tmp_path / "LICENSE").write_text(llama.read_text())
+    (tmp_path / "README.md").write_text("---\nlicense: apache-2.0\n---\n# Card\n")
+    discovery = discover_licenses(LocalFolderSource(tmp_path).inventory())
+    (conflict,) = discovery.findings
+    assert conflict.code == "OSAID-L010" and conflict.line == 2 and "llama-2-community" in conflict.message
+    weights = resolve_component_license("model-parameters", ["model.safetensors"], discovery.declarations)
+    assert weights.license_class == "restricted"
+    (tmp_path / "LICENSE").unlink()
+    (tmp_path / "README.md").write_text("---\nlicense: other\n---\n# Card\n")
+    (unlinked,) = discover_licenses(LocalFolderSource(tmp_path).inventory()).findings
+    assert unlinked.code == "OSAID-L011"

@@ -1,0 +1,44 @@
+"""The report of `audit license FILE...`: each file's licence, class, match and restrictions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.escape import printable
+from auditor.licenses.analysis import LicenseAnalysis
+
+
+@dataclass(frozen=True)
+class AnalysedFile:
+    path: str
+    analysis: LicenseAnalysis
+
+
+def license_files_dict(files: list[AnalysedFile]) -> dict[str, Any]:
+    return {"files": [{
+        "path": printable(f.path), "id": f.analysis.id, "name": f.analysis.name, "class": f.analysis.license_class,
+        "match": f.analysis.match,
+        "restrictions": [{"kind": r.kind, "code": r.code, "line_start": r.line_start, "line_end": r.line_end,
+                          "text": r.text, "freedom": r.freedom, "osd": r.osd} for r in f.analysis.restrictions],
+    } for f in files]}
+
+
+def render_license_json(files: list[AnalysedFile]) -> str:
+    return json.dumps(license_files_dict(files), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_license_text(files: list[AnalysedFile]) -> str:
+    out: list[str] = []
+    for f in files:
+        a = f.analysis
+        match = f", {a.match:.1%} match" if a.match is not None else ""
+        out.append(f"{printable(f.path)}: {a.id or '-'} ({printable(a.name)}) [{a.license_class}{match}]")
+        for r in a.restrictions:
+            where = f"{r.line_start}" if r.line_start == r.line_end else f"{r.line_start}-{r.line_end}"
+            out.append(f"  line {where}: {r.code} {r.kind} (takes away the freedom to {r.freedom}; OSD {r.osd})")
+            out.append(f"    \"{printable(r.text)}\"")
+        if not a.restrictions and a.license_class in ("restricted", "unknown"):
+            out.append("  no restrictive clause found, but the licence is not a known open licence")
+    return "\n".join(out) + "\n"
