@@ -47,12 +47,16 @@ def _version(value: bool) -> None:
                          "'audit explain CODE' explains a finding code.")
 def run(
     target: Annotated[str, typer.Argument(help="The release folder to audit.", show_default=False)],
-    checklist: Annotated[str, typer.Option(help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
+    checklist: Annotated[str, typer.Option(
+        help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Fail (exit 1) when a required requirement has this status or a worse one.")] = FailOn.missing,
-    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    fail_on: Annotated[FailOn, typer.Option(
+        help="Fail (exit 1) when a required requirement has this status or a worse one.")] = FailOn.missing,
+    color: Annotated[bool | None, typer.Option(
+        "--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Audit an AI model release against the Open Source AI Definition (or another checklist)."""
     from auditor.audit import run_audit

@@ -120,10 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     header = ["files", "weights GB", "find s", "audit s", "ratio", "audit peak RSS MB", "small audit s"]
     row = [f"{files}", f"{weight_bytes / 1e9:.2f}", f"{find_run.seconds:.3f}", f"{audit_run.seconds:.3f}",
            f"{ratio:.1f}", f"{audit_run.max_rss_mb:.1f}", f"{small_run.seconds:.3f}"]
-    widths = [max(len(h), len(c)) for h, c in zip(header, row)]
-    print("| " + " | ".join(h.rjust(w) for h, w in zip(header, widths)) + " |")
+    widths = [max(len(h), len(c)) for h, c in zip(header, row, strict=False)]
+    print("| " + " | ".join(h.rjust(w) for h, w in zip(header, widths, strict=False)) + " |")
     print("|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
-    print("| " + " | ".join(c.rjust(w) for c, w in zip(row, widths)) + " |")
+    print("| " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=False)) + " |")
     print(f"\nsmall release: {args.small} (median of {args.small_repeat}, "
           f"peak RSS {small_run.max_rss_mb:.1f} MB); find/audit runs: {args.repeat}")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from auditor.artifacts.markdown_document import markdown_of
 from auditor.components import COMPONENTS
+from auditor.findings import Finding
 from auditor.licenses.analysis import SPDX_IDENTIFIER, analyse_license_text
 from auditor.licenses.catalog import (
     canonical_id,
@@ -23,7 +24,6 @@ from auditor.licenses.catalog import (
     license_class,
     license_name,
 )
-from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.sources.interface import Artifact, Inventory
 

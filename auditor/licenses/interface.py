@@ -31,8 +31,9 @@ class Restriction:
 class LicenseDeclaration:
     """A licence stated somewhere in the release, and what it applies to.
 
-    `scope` is the folder it covers ('' for the whole release), or for an SPDX header the file
-    itself (an SPDX header, or a document's own `license:` front matter). `components` narrows it to some component ids (a LICENSE-MODEL file); empty means all.
+    `scope` is the folder it covers ('' for the whole release), or the file itself for an SPDX
+    header or a document's own `license:` front matter. `components` narrows it to some component
+    ids (a LICENSE-MODEL file); empty means all.
     """
 
     path: str

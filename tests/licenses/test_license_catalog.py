@@ -15,7 +15,6 @@ from auditor.licenses.catalog import (
     license_class,
 )
 
-
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
