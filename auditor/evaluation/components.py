@@ -68,11 +68,14 @@ def _apply_license(base: Status, resolved: ResolvedLicense, acceptable: tuple[st
 
 
 def restriction_summary(d: LicenseDeclaration) -> str:
-    """One line naming the licence and where each kind of restriction stands in it."""
+    """One line naming the licence and the lines where each kind of restriction stands in it."""
     where = f"{d.path}:{d.line}" if d.line else d.path
-    clauses = ", ".join(f"{c.kind} (line {c.line_start})" for c in d.restrictions[:5])
-    more = f", +{len(d.restrictions) - 5} more" if len(d.restrictions) > 5 else ""
-    return f"restricted by {d.name} ({where})" + (f": {clauses}{more}" if clauses else "")
+    lines: dict[str, list[int]] = {}
+    for c in d.restrictions:
+        lines.setdefault(c.kind, []).append(c.line_start)
+    clauses = ", ".join(f"{kind} (line{'s' if len(at) > 1 else ''} {', '.join(map(str, at[:4]))})"
+                        for kind, at in lines.items())
+    return f"restricted by {d.name} ({where})" + (f": {clauses}" if clauses else "")
 
 
 def _downgrade(status: Status) -> Status:
