@@ -5,13 +5,14 @@ from auditor.detectors.documents import DocumentsDetector
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.python_code import PythonCodeDetector
 from auditor.detectors.references import ReferencesDetector
+from auditor.detectors.revisions import RevisionsDetector
 from auditor.detectors.scripts import ScriptsDetector
 from auditor.detectors.supporting_libraries import SupportingLibrariesDetector
 from auditor.detectors.weights import WeightsDetector
 
 ALL_DETECTORS: tuple[type[Detector], ...] = (
     WeightsDetector, PythonCodeDetector, ScriptsDetector, SupportingLibrariesDetector,
-    DocumentsDetector, DatasetsDetector, ReferencesDetector,
+    DocumentsDetector, DatasetsDetector, ReferencesDetector, RevisionsDetector,
 )
 
 __all__ = ["ALL_DETECTORS", "Detection", "Detector", "Evidence"]

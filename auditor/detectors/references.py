@@ -51,7 +51,7 @@ class ReferencesDetector(Detector):
                         line=link.line, url=link.url, strength="referenced"))
         gitmodules = inventory.get(".gitmodules")
         if gitmodules is not None:
-            detection.extend(_submodules(gitmodules.text, gitmodules.path))
+            detection.extend(_submodules(gitmodules.text, gitmodules.path, inventory.submodules))
         return detection
 
 
@@ -65,7 +65,7 @@ def _component_for(url: str, context: str) -> str | None:
     return None
 
 
-def _submodules(text: str | None, path: str) -> Detection:
+def _submodules(text: str | None, path: str, pinned: dict[str, str]) -> Detection:
     detection = Detection()
     if text is None:
         return detection
@@ -80,7 +80,10 @@ def _submodules(text: str | None, path: str) -> Detection:
         url = parser.get(section, "url", fallback="")
         context = f"{sub_path} {url}"
         component = next((c for p, c in CODE_CONTEXT if p.search(context)), "supporting-libraries")
+        commit = pinned.get(sub_path)
         detection.evidence.append(Evidence(
-            component, ReferencesDetector.name, f"git submodule {sub_path} -> {url}",
-            path=path, url=url or None, strength="referenced"))
+            component, ReferencesDetector.name,
+            f"git submodule {sub_path} -> {url}" + (f" at commit {commit}" if commit else ""),
+            path=path, url=url or None, strength="referenced",
+            details=(("commit", commit),) if commit else ()))
     return detection

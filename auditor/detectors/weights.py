@@ -291,7 +291,7 @@ def _checkpoints(items: list[_Item]) -> dict[str, _Checkpoint]:
         checkpoint = _checkpoint_folder(path)
         if checkpoint is not None:
             found[path] = checkpoint
-        elif (step := _step_in_name(item.artifact.name)) is not None:
+        elif (step := step_in_name(item.artifact.name)) is not None:
             named.setdefault(item.artifact.folder, {})[path] = step
     for folder, steps in named.items():
         if len(set(steps.values())) > 1:
@@ -309,7 +309,7 @@ def _checkpoint_folder(path: str) -> _Checkpoint | None:
     return None
 
 
-def _step_in_name(name: str) -> int | None:
+def step_in_name(name: str) -> int | None:
     # The last step marker wins: Lightning names files `epoch=3-step=1000.ckpt`.
     steps = _STEP_IN_NAME.findall(name)
     return int(steps[-1]) if steps else None

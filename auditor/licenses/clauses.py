@@ -30,10 +30,12 @@ class _ClauseKind:
     osd: int
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
+    require: tuple[re.Pattern[str], ...]
 
     def matches(self, sentence: str) -> bool:
         return (any(p.search(sentence) for p in self.patterns)
-                and not any(u.search(sentence) for u in self.unless))
+                and not any(u.search(sentence) for u in self.unless)
+                and (not self.require or any(r.search(sentence) for r in self.require)))
 
 
 @cache
@@ -42,7 +44,8 @@ def _kinds() -> tuple[_ClauseKind, ...]:
     return tuple(
         _ClauseKind(kind, entry["code"], entry["freedom"], entry["osd"],
                     tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
-                    tuple(re.compile(u, re.IGNORECASE) for u in entry.get("unless") or ()))
+                    tuple(re.compile(u, re.IGNORECASE) for u in entry.get("unless") or ()),
+                    tuple(re.compile(r, re.IGNORECASE) for r in entry.get("require") or ()))
         for kind, entry in raw.items()
     )
 

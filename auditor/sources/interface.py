@@ -120,6 +120,10 @@ class Inventory:
     target: Target
     artifacts: list[Artifact]
     findings: list[Finding] = field(default_factory=list)
+    submodules: dict[str, str] = field(default_factory=dict)
+    """Submodule path -> pinned commit, where the source can see them (git)."""
+    revisions: list[str] = field(default_factory=list)
+    """Other revisions (branches, tags) of the repository, where the source lists them (Hub)."""
 
     def __post_init__(self) -> None:
         self.artifacts.sort(key=lambda a: a.path)

@@ -69,6 +69,8 @@ class LocalFolderSource(Source):
                     continue
                 mode = info.st_mode
                 if stat.S_ISDIR(mode):
+                    if rel == ".git":
+                        continue  # version-control metadata, not part of the release
                     stack.append((entry.path, rel))
                 elif stat.S_ISREG(mode):
                     artifacts.append(Artifact(rel, info.st_size, self))
@@ -80,6 +82,9 @@ class LocalFolderSource(Source):
                     artifacts.append(Artifact(rel, 0, self, ArtifactKind.SPECIAL))
                     findings.append(Finding(shown, "OSAID-A003",
                                             f"{_special_kind(mode)} listed but never opened"))
+        if os.path.exists(os.path.join(self._root, ".git")):
+            from auditor.sources.git_worktree import uncommitted_findings
+            findings += uncommitted_findings(self._root)
         return Inventory(self.target(), artifacts, findings)
 
     def _symlink(self, link: str, rel: str, findings: list[Finding]) -> Artifact | None:
