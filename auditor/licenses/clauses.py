@@ -17,6 +17,7 @@ from auditor.licenses.interface import Restriction
 from auditor.resources import package_data
 
 MAX_QUOTE = 400
+CUE_WINDOW = 120
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _BLOCK_START = re.compile(r"^\s{0,3}(#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\([a-z0-9]{1,3}\)\s)")
 _SENTENCE_END = re.compile(r"(?<=[.;!?:])[\"'”)]?\s+(?=[\"'“(]?[A-Z0-9])|\s+(?=\(?[a-z0-9]{1,3}\)\s)")
@@ -29,13 +30,29 @@ class _ClauseKind:
     freedom: str
     osd: int
     patterns: tuple[re.Pattern[str], ...]
+    cues: tuple[tuple[re.Pattern[str], ...], ...]
     unless: tuple[re.Pattern[str], ...]
     require: tuple[re.Pattern[str], ...]
 
     def matches(self, sentence: str) -> bool:
-        return (any(p.search(sentence) for p in self.patterns)
-                and not any(u.search(sentence) for u in self.unless)
+        said = any(p.search(sentence) for p in self.patterns) or any(
+            _together(rule, sentence) for rule in self.cues)
+        return (said and not any(u.search(sentence) for u in self.unless)
                 and (not self.require or any(r.search(sentence) for r in self.require)))
+
+
+
+def _together(groups: tuple[re.Pattern[str], ...], sentence: str) -> bool:
+    """A cue from every group within CUE_WINDOW characters: one clause, not a whole paragraph."""
+    positions = [[m.start() for m in cue.finditer(sentence)] for cue in groups]
+    if not all(positions):
+        return False
+    last: dict[int, int] = {}
+    for at, group in sorted((at, group) for group, found in enumerate(positions) for at in found):
+        last[group] = at
+        if len(last) == len(groups) and at - min(last.values()) <= CUE_WINDOW:
+            return True
+    return False
 
 
 @cache
@@ -44,6 +61,7 @@ def _kinds() -> tuple[_ClauseKind, ...]:
     return tuple(
         _ClauseKind(kind, entry["code"], entry["freedom"], entry["osd"],
                     tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
+                    tuple(tuple(re.compile(c, re.IGNORECASE) for c in rule) for rule in entry.get("cues") or ()),
                     tuple(re.compile(u, re.IGNORECASE) for u in entry.get("unless") or ()),
                     tuple(re.compile(r, re.IGNORECASE) for r in entry.get("require") or ()))
         for kind, entry in raw.items()
