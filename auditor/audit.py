@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from auditor.detectors import ALL_DETECTORS, Detection
+from dataclasses import replace
+
+from auditor.detectors import ALL_DETECTORS, Detection, Evidence
 from auditor.evaluation.checklist import Checklist
 from auditor.evaluation.evaluate import evaluate
 from auditor.findings import Finding
 from auditor.licenses.discovery import discover_licenses
 from auditor.report import Report
-from auditor.sources.interface import TEXT_LIMIT, Artifact, Source
+from auditor.sources.interface import TEXT_LIMIT, Artifact, Inventory, Source
 
 BINARY_TEXT_NAMES = ("readme", "license", "licence", "copying", "notice", "model_card", "data_card")
 
@@ -18,9 +20,19 @@ def run_audit(source: Source, checklist: Checklist) -> Report:
     detection = Detection()
     for detector in ALL_DETECTORS:
         detection.extend(detector().detect(inventory))
+    detection.evidence = [_with_url(e, inventory) for e in detection.evidence]
     licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())
     return evaluate(checklist, inventory, detection, licenses.declarations)
+
+
+def _with_url(evidence: Evidence, inventory: Inventory) -> Evidence:
+    """Evidence about a remote file carries the file's URL, so a reader can open what was seen."""
+    if evidence.url is not None or evidence.path is None or evidence.strength == "referenced":
+        return evidence
+    artifact = inventory.get(evidence.path)
+    url = artifact.url if artifact is not None else None
+    return replace(evidence, url=url) if url else evidence
 
 
 def _content_findings(artifacts: list[Artifact]) -> list[Finding]:

@@ -46,7 +46,13 @@ def _version(value: bool) -> None:
 @app.command("run", epilog="Other commands: 'audit license FILE...' analyses licence texts; "
                          "'audit explain CODE' explains a finding code.")
 def run(
-    target: Annotated[str, typer.Argument(help="The release folder to audit.", show_default=False)],
+    target: Annotated[str, typer.Argument(
+        help="The release: a folder, a git repository (with --rev), or hf://OWNER/NAME[@REV] "
+             "(hf://datasets/OWNER/NAME for a dataset).", show_default=False)],
+    rev: Annotated[str | None, typer.Option(
+        "--rev", help="Audit this commit, tag or branch of a git repository (read from the object store).")] = None,
+    offline: Annotated[bool, typer.Option(
+        help="For hf:// targets, read only the local Hugging Face cache (also HF_HUB_OFFLINE=1).")] = False,
     checklist: Annotated[str, typer.Option(
         help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
@@ -63,11 +69,11 @@ def run(
     from auditor.evaluation.checklist import load_checklist
     from auditor.formats import FORMATS
     from auditor.gate import failing_requirements
-    from auditor.sources.local import LocalFolderSource
+    from auditor.sources import open_source
 
-    source = LocalFolderSource(target)
+    source = open_source(target, rev, offline)
     loaded = load_checklist(checklist)
-    if output is not None:
+    if output is not None and rev is None and "://" not in target:
         _refuse_output_inside(output, Path(target))
     report = run_audit(source, loaded)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()

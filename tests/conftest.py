@@ -1,4 +1,5 @@
-"""Shared test helpers: the bundled fixture releases, and the CLI run in-process."""
+"""Shared test helpers: the bundled fixture releases, the CLI run in-process, and a test process that
+never leaves the loopback interface or reads a developer's Hugging Face token or cache."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hub_server import loopback_only
+from huggingface_hub import constants
+from huggingface_hub.utils import close_session
 
 from auditor.cli import main
 
@@ -69,3 +73,23 @@ def tree_digest(root: Path) -> str:
             elif path.is_symlink():
                 digest.update(os.fsencode(os.readlink(path)))
     return digest.hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def isolated_client(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """No implicit token, no telemetry (which would fetch huggingface.co/api/agent-harnesses), loopback only."""
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf_home" / "hub"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    # these are read once, at import time: patch the module constants too
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_IMPLICIT_TOKEN", True)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf_home" / "hub"))
+    close_session()
+    with loopback_only():
+        yield
+    close_session()

@@ -10,9 +10,11 @@ from auditor.report import ComponentResult, Reason, Status
 
 
 def local_paths(evidence: list[Evidence]) -> list[str | None]:
-    """Paths whose licence governs the component: evidence in the release, not links out of it."""
+    """Paths whose licence governs the component: files of the release (local or remote), not
+    links out of it. A referenced item with a path but no URL is a pointer in the release (LFS)."""
     strongest = [e for e in evidence if e.strength == "present"] or evidence
-    return sorted({e.path for e in strongest if e.path is not None and e.url is None})
+    return sorted({e.path for e in strongest
+                   if e.path is not None and (e.strength != "referenced" or e.url is None)})
 
 
 def evaluate_component(component: str, evidence: list[Evidence],

@@ -34,7 +34,7 @@ def assess_items(items: tuple[DataInformationItem, ...], evidence: list[Evidence
     dataset_listing = next((e for e in evidence if e.component == "datasets" and e.strength == "referenced"
                             and e.path is not None), None)
     reference = next((e for e in sorted(evidence, key=Evidence.sort_key)
-                      if e.component in REFERENCE_COMPONENTS and e.url is not None
+                      if e.component in REFERENCE_COMPONENTS and e.strength == "referenced" and e.url
                       and DATA_SECTION.search(dict(e.details).get("section", ""))), None)
     results = []
     for item in items:
@@ -61,14 +61,14 @@ def items_status(results: tuple[ItemResult, ...]) -> Status:
 
 
 def covering_paths(results: tuple[ItemResult, ...]) -> list[str | None]:
-    return sorted({r.path for r in results if r.status == "covered" and r.path and r.url is None})
+    return sorted({r.path for r in results if r.status == "covered" and r.path and r.section is not None})
 
 
 def _documents(evidence: list[Evidence], inventory: Inventory) -> list[tuple[str, bool, MarkdownDocument]]:
     """(path, is a data card, parsed document) for every local document, data cards first."""
     found: dict[str, tuple[int, MarkdownDocument]] = {}
     for e in evidence:
-        if e.component not in DOCUMENT_ORDER or e.path is None or e.url is not None:
+        if e.component not in DOCUMENT_ORDER or e.path is None or e.strength == "referenced":
             continue
         artifact = inventory.get(e.path)
         document = markdown_of(artifact) if artifact is not None else None

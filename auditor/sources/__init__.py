@@ -1,5 +1,31 @@
-"""Sources turn an audit target into an inventory of artifacts."""
+"""Sources turn an audit target into an inventory of artifacts: a folder, a git revision, a Hub repo."""
 
+from __future__ import annotations
+
+import os
+
+from auditor.errors import BadTargetError
 from auditor.sources.interface import Artifact, ArtifactKind, Inventory, Source, Target
 
-__all__ = ["Artifact", "ArtifactKind", "Inventory", "Source", "Target"]
+
+def open_source(target: str, revision: str | None = None, offline: bool = False) -> Source:
+    """The source for a command-line target: `hf://...`, a git repository with `revision`, or a folder."""
+    from auditor.sources.hub_target import is_hub_target, parse_hub_target
+
+    if is_hub_target(target):
+        hub_target = parse_hub_target(target)
+        if revision is not None:
+            raise BadTargetError("give the Hub revision as hf://OWNER/NAME@REVISION, not --rev")
+        if offline or os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+            from auditor.sources.hub_cache import HubCacheSource
+            return HubCacheSource(hub_target)
+        from auditor.sources.hub import HubSource
+        return HubSource(hub_target)
+    if revision is not None:
+        from auditor.sources.git import GitRevisionSource
+        return GitRevisionSource(target, revision)
+    from auditor.sources.local import LocalFolderSource
+    return LocalFolderSource(target)
+
+
+__all__ = ["Artifact", "ArtifactKind", "Inventory", "Source", "Target", "open_source"]

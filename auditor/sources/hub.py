@@ -62,12 +62,29 @@ class HubSource(Source):
         info = self._call(lambda: self._repo_info(self._target.repo_type, self._target.repo_id,
                                                   self._target.revision), what="repository")
         self._commit = info.sha
+        if info.gated:
+            self._check_gated_access(info)
         artifacts = [Artifact(s.rfilename, int(s.size or 0), self) for s in info.siblings or []]
         findings: list[Finding] = []
         revisions = self._revisions(findings)
         inventory = Inventory(self.target(), artifacts, findings, revisions=revisions)
         self._add_dataset_cards(inventory)
         return inventory
+
+    def _check_gated_access(self, info) -> None:  # noqa: ANN001 - the client's RepoInfo
+        """A gated repo lists its files to anyone but serves them only to accepted tokens: say so
+        once, up front, rather than failing on every file."""
+        shown = str(self._target)
+        if not self._token:
+            raise SourceUnavailableError(f"{shown}: gated repository; set HF_TOKEN after accepting its terms "
+                                         "on the Hub")
+        first = next((s.rfilename for s in info.siblings or [] if s.rfilename), None)
+        if first is not None:
+            try:
+                self._get(first, 0, 1)
+            except OSError as error:
+                raise SourceUnavailableError(f"{shown}: gated repository; the token has no access "
+                                             f"({error.strerror or error})") from None
 
     def _repo_info(self, repo_type: str, repo_id: str, revision: str | None):  # noqa: ANN202 - client type
         fetch = self._api.dataset_info if repo_type == "dataset" else self._api.model_info

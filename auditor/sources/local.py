@@ -20,7 +20,10 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 
 
 class LocalFolderSource(Source):
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], link_root: str | os.PathLike[str] | None = None,
+                 target: Target | None = None) -> None:
+        """`link_root` widens where symbolic links may point (a Hub cache snapshot links into the
+        cache's blob folder); `target` replaces how the release is named in the report."""
         if not str(root):
             raise BadTargetError("empty target: give the release folder (an unset variable?)")
         path = Path(root)
@@ -36,11 +39,13 @@ class LocalFolderSource(Source):
             raise BadTargetError(f"{printable(str(root))}: folder is not readable")
         self._display = str(root)
         self._root = os.path.realpath(path)
+        self._link_root = os.path.realpath(link_root) if link_root is not None else self._root
+        self._target = target
         # Paths of symlinks that resolve to a regular file inside the root: path -> real path.
         self._link_targets: dict[str, str] = {}
 
     def target(self) -> Target:
-        return Target(kind="local", location=printable(self._display))
+        return self._target or Target(kind="local", location=printable(self._display))
 
     def inventory(self) -> Inventory:
         artifacts: list[Artifact] = []
@@ -96,7 +101,7 @@ class LocalFolderSource(Source):
             reason = "loops" if isinstance(error, RuntimeError) or getattr(error, "errno", 0) == 40 else "is broken"
             findings.append(Finding(shown, "OSAID-A002", f"symbolic link {reason}; not followed"))
             return None
-        if os.path.commonpath([self._root, real]) != self._root:
+        if os.path.commonpath([self._link_root, real]) != self._link_root:
             findings.append(Finding(shown, "OSAID-A001",
                                     "symbolic link points outside the release; not followed"))
             return None

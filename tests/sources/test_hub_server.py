@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import struct
 from pathlib import Path
 
 import httpx2
 import pytest
-from hub_server import FakeFile, FakeRepo, HubServer, loopback_only
-from huggingface_hub import HfApi, constants, get_hf_file_metadata, hf_hub_download, hf_hub_url
+from hub_server import FakeFile, FakeRepo, HubServer, safetensors_file
+from huggingface_hub import HfApi, get_hf_file_metadata, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import (
     EntryNotFoundError,
     GatedRepoError,
@@ -20,43 +19,9 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 from huggingface_hub.hf_api import RepoFile, RepoFolder
-from huggingface_hub.utils import close_session, get_session, http_backoff
+from huggingface_hub.utils import get_session, http_backoff
 
 GB10 = 10 * 1024**3
-
-
-@pytest.fixture(autouse=True)
-def isolated_client(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    """No implicit token, no telemetry (which would fetch huggingface.co/api/agent-harnesses), loopback only."""
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    # these are read once, at import time: patch the module constants too
-    monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_HUB_DISABLE_IMPLICIT_TOKEN", True)
-    close_session()
-    with loopback_only():
-        yield
-    close_session()
-
-
-def safetensors_file(tensors: dict[str, tuple[str, list[int]]], lfs: bool = True) -> FakeFile:
-    """A safetensors file whose header is real and whose tensor data is virtual zero padding."""
-    widths = {"F32": 4, "BF16": 2, "F16": 2, "U8": 1, "I64": 8}
-    header: dict[str, object] = {"__metadata__": {"format": "pt"}}
-    offset = 0
-    for name, (dtype, shape) in tensors.items():
-        n = widths[dtype]
-        for dim in shape:
-            n *= dim
-        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
-        offset += n
-    raw = json.dumps(header).encode()
-    raw += b" " * (-len(raw) % 8)
-    content = struct.pack("<Q", len(raw)) + raw
-    return FakeFile(content, size=len(content) + offset, lfs=lfs)
 
 
 def git_blob_oid(data: bytes) -> str:

@@ -46,6 +46,7 @@ import hashlib
 import json
 import re
 import socket
+import struct
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -761,3 +762,20 @@ def loopback_only() -> Iterator[None]:
     finally:
         socket.socket.connect = original  # type: ignore[method-assign]
         socket.socket.connect_ex = original_ex  # type: ignore[method-assign]
+
+
+def safetensors_file(tensors: dict[str, tuple[str, list[int]]], lfs: bool = True) -> FakeFile:
+    """A safetensors file whose header is real and whose tensor data is virtual zero padding."""
+    widths = {"F32": 4, "BF16": 2, "F16": 2, "U8": 1, "I64": 8}
+    header: dict[str, object] = {"__metadata__": {"format": "pt"}}
+    offset = 0
+    for name, (dtype, shape) in tensors.items():
+        n = widths[dtype]
+        for dim in shape:
+            n *= dim
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
+        offset += n
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    content = struct.pack("<Q", len(raw)) + raw
+    return FakeFile(content, size=len(content) + offset, lfs=lfs)
