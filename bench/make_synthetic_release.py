@@ -151,7 +151,8 @@ class {name}MLP(nn.Module):
 class {name}(nn.Module):
     def __init__(self, dim={dim}, layers={layers}):
         super().__init__()
-        self.blocks = nn.ModuleList(nn.ModuleDict({{"attn": {name}Attention(dim), "mlp": {name}MLP(dim)}}) for _ in range(layers))
+        self.blocks = nn.ModuleList(
+            nn.ModuleDict({{"attn": {name}Attention(dim), "mlp": {name}MLP(dim)}}) for _ in range(layers))
         self.scale = 1.0 / math.sqrt(dim)
 
     def forward(self, x):
@@ -247,7 +248,8 @@ def text_file(kind: str, n: int, rng: random.Random) -> str:
     if kind == "yaml":
         return f"run: {n}\noptimizer: adamw\nlr: {rng.choice([1e-4, 3e-4])}\nmax_steps: {rng.randint(1000, 100000)}\n"
     if kind == "jsonl":
-        return "".join(json.dumps({"id": f"{n}-{i}", "text": f"Sample document {n}.{i} about topic {rng.randint(0, 999)}."})
+        return "".join(json.dumps({"id": f"{n}-{i}",
+                                   "text": f"Sample document {n}.{i} about topic {rng.randint(0, 999)}."})
                        + "\n" for i in range(3))
     if kind == "sh":
         return f"#!/usr/bin/env bash\nset -euo pipefail\ntorchrun --nproc_per_node {rng.choice([1, 8])} " \

@@ -1,13 +1,15 @@
 """A release as a revision (commit, tag or branch) of a git repository.
 
 Files are read as blobs from the object store, never checked out: the working tree is not touched
-and need not match the revision. Git LFS pointer blobs stay pointers (the weights detector reads
+and need not match the revision. Nothing in the repository is executed: git runs no hooks or
+filters for `cat-file` and tree listings. Git LFS pointer blobs stay pointers (the weights detector reads
 their oid and size); submodules are external references with their pinned commit.
 """
 
 from __future__ import annotations
 
 import posixpath
+import subprocess
 from pathlib import Path
 
 import git
@@ -21,15 +23,15 @@ from auditor.sources.interface import Artifact, Inventory, Source, Target
 _LINK_MODE = 0o120000
 _SUBMODULE_MODE = 0o160000
 _CHUNK = 1 << 20
+STREAMED_LIMIT = 4 * 1024 * 1024
+"""Blobs up to this size are read whole through the repository's shared `git cat-file --batch`."""
 
 
 class GitRevisionSource(Source):
     def __init__(self, path: str | Path, revision: str) -> None:
         shown = printable(str(path))
         try:
-            # The pure-Python object database streams blobs: reading a header never inflates a
-            # whole multi-GB blob, and no `git cat-file` process must be drained.
-            self._repo = git.Repo(path, odbt=git.GitDB)
+            self._repo = git.Repo(path)
         except git.NoSuchPathError:
             raise BadTargetError(f"{shown}: no such file or folder") from None
         except git.InvalidGitRepositoryError:
@@ -78,7 +80,7 @@ class GitRevisionSource(Source):
         return Inventory(self.target(), artifacts, findings, submodules=submodules)
 
     def _resolve_link(self, path: str, binsha: bytes, findings: list[Finding]) -> Artifact | None:
-        target = self._repo.odb.stream(binsha).read(4096).decode("utf-8", "surrogateescape")
+        target = self._repo.odb.stream(binsha).read()[:4096].decode("utf-8", "surrogateescape")
         resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
         if target.startswith("/") or resolved.startswith(".."):
             findings.append(Finding(path, "OSAID-A001", "symbolic link points outside the release; not followed"))
@@ -91,14 +93,26 @@ class GitRevisionSource(Source):
 
     def read(self, artifact: Artifact, offset: int, length: int) -> bytes:
         binsha = self._blobs[artifact.path]
-        try:
-            stream = self._repo.odb.stream(binsha)
-        except (BadObject, ValueError) as error:
-            raise OSError(0, f"blob missing from the object store ({error})") from None
-        remaining = offset
-        while remaining > 0:
-            skipped = stream.read(min(remaining, _CHUNK))
-            if not skipped:
-                return b""
-            remaining -= len(skipped)
-        return stream.read(length)
+        if artifact.size <= STREAMED_LIMIT:
+            try:
+                return self._repo.odb.stream(binsha).read()[offset:offset + length]
+            except (BadObject, ValueError, git.GitError) as error:
+                raise OSError(0, f"blob missing from the object store ({error})") from None
+        return self._read_large(binsha.hex(), offset, length)
+
+    def _read_large(self, hexsha: str, offset: int, length: int) -> bytes:
+        """A slice of a big blob: `git cat-file` is stopped once the slice is read, so a header
+        never costs the whole blob (the shared batch process would have to drain it)."""
+        with subprocess.Popen(["git", "-C", self._repo.git_dir, "cat-file", "blob", hexsha],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+            assert process.stdout is not None
+            remaining, data = offset, b""
+            while remaining > 0:
+                skipped = process.stdout.read(min(remaining, _CHUNK))
+                if not skipped:
+                    break
+                remaining -= len(skipped)
+            if remaining <= 0:
+                data = process.stdout.read(length)
+            process.kill()
+        return data

@@ -17,8 +17,13 @@ from typing import TypeVar
 
 import httpx2
 from huggingface_hub import HfApi, get_session, hf_hub_url
-from huggingface_hub.errors import (EntryNotFoundError, GatedRepoError, HfHubHTTPError, RepositoryNotFoundError,
-                                    RevisionNotFoundError)
+from huggingface_hub.errors import (
+    EntryNotFoundError,
+    GatedRepoError,
+    HfHubHTTPError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
 from huggingface_hub.utils import build_hf_headers
 
 from auditor.artifacts.markdown_document import parse_markdown
@@ -212,7 +217,8 @@ def _with_retries(call: Callable[[], T]) -> T:
 
 def _status_message(shown: str, what: str, status: int) -> str:
     if status == 429:
-        return f"{shown}: the Hub is rate-limiting requests (429) for the {what}, still after {RETRIES} tries; try later"
+        return (f"{shown}: the Hub is rate-limiting requests (429) for the {what}, still after {RETRIES} tries; "
+                "try later")
     return f"{shown}: the Hub answered {status} for the {what}, still after {RETRIES} tries"
 
 

@@ -65,7 +65,7 @@ def test_hub_audit_reads_headers_only(run_cli, monkeypatch: pytest.MonkeyPatch) 
     assert params["status"] == "satisfied"
     shard = next(e for e in params["evidence"] if e["path"] == "model-00001-of-00002.safetensors")
     assert "2,684,354,560 parameters" in shard["reason"]
-    assert shard["url"] is None or shard["url"].endswith("/blob/" + repo.commit_sha() + "/model-00001-of-00002.safetensors")
+    assert shard["url"] == f"{endpoint}/org/model/blob/{repo.commit_sha()}/model-00001-of-00002.safetensors"
     intermediate = next(c for c in report["components"] if c["id"] == "model-parameters-intermediate")
     assert intermediate["status"] == "referenced" and "step1000" in intermediate["evidence"][0]["reason"]
     data_card = next(c for c in report["components"] if c["id"] == "data-card")
