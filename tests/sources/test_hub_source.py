@@ -58,6 +58,7 @@ def test_hub_audit_reads_headers_only(run_cli, monkeypatch: pytest.MonkeyPatch) 
         report = result.json()
         shard_bytes = sum(hub.bytes_served(f"model-0000{i}-of-00002.safetensors") for i in (1, 2))
         total = sum(r.bytes_sent for r in hub.requests)
+        endpoint = hub.url
     assert report["target"] == {"kind": "hub", "location": "hf://org/model", "revision": "main",
                                 "commit": repo.commit_sha()}
     assert shard_bytes < 64 * 1024 and total < 3 * 1024 * 1024  # two 10 GB shards, a few KB read
