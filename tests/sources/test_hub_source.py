@@ -94,6 +94,7 @@ def test_revision_and_dataset_targets(run_cli, monkeypatch: pytest.MonkeyPatch) 
     ("hf://org/model", lambda hub: hub.fail(r"/api/models/org/model", [503], times=5), "answered 503"),
     ("hf://org/model", lambda hub: hub.malformed_json(r"/api/models/org/model$"), "malformed answer"),
     ("hf://org/model", lambda hub: hub.delay(r"/api/models/org/model", 3), "did not answer within"),
+    ("hf://org/model", lambda hub: hub.fail(r"/api/models/org/model", [403], times=1), "access denied (403)"),
     ("hf://bad name", None, "expected hf://OWNER/NAME"),
 ])
 def test_hub_failures_are_one_line_exit_2(run_cli, monkeypatch: pytest.MonkeyPatch, target, setup, message) -> None:
@@ -106,6 +107,16 @@ def test_hub_failures_are_one_line_exit_2(run_cli, monkeypatch: pytest.MonkeyPat
         result = run_cli(target)
     assert result.exit_code == 2, result.stdout
     assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unreachable_hub(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    result = run_cli("hf://org/model")
+    assert result.exit_code == 2 and "cannot reach" in result.stderr and "--offline" in result.stderr
 
 
 def test_transient_errors_are_retried(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
