@@ -36,6 +36,8 @@ class Finding:
     line: int | None = None
     line_end: int | None = None
     url: str | None = None
+    waiver: str | None = None
+    """Why this finding is accepted for now (a waiver's reason, approver and expiry), if it is."""
 
     @property
     def level(self) -> Level:

@@ -20,4 +20,4 @@ _FAILING: dict[str, frozenset[Status]] = {
 
 def failing_requirements(report: Report, fail_on: FailOn) -> list[str]:
     failing = _FAILING[fail_on]
-    return [r.id for r in report.requirements if r.required and r.status in failing]
+    return [r.id for r in report.requirements if r.required and r.status in failing and r.waiver is None]

@@ -69,6 +69,21 @@ class RequirementResult:
     source: str
     mof_class: int | None = None
     items: tuple[ItemResult, ...] = ()
+    waiver: str | None = None
+    """Why this requirement may fail for now (a waiver's reason, approver and expiry), if it may."""
+
+
+@dataclass(frozen=True)
+class WaiverResult:
+    """A waiver as this audit applied it: `active` (matched something), `expired`, or `unused`."""
+
+    id: str
+    reason: str
+    approved_by: str
+    expires: str
+    status: Literal["active", "expired", "unused"]
+    path: str
+    line: int | None
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,7 @@ class Report:
     components: tuple[ComponentResult, ...]
     licenses: tuple[LicenseDeclaration, ...]
     findings: tuple[Finding, ...]
+    waivers: tuple[WaiverResult, ...] = ()
     schema_version: str = SCHEMA_VERSION
 
     @property

@@ -39,7 +39,7 @@ def resolved_dict(resolved: ResolvedLicense | None) -> dict[str, Any] | None:
 
 def finding_dict(f: Finding) -> dict[str, Any]:
     return {"code": f.code, "level": f.level, "path": _path(f.path), "line": f.line,
-            "line_end": f.line_end, "message": printable(f.message)}
+            "line_end": f.line_end, "message": printable(f.message), "waiver": f.waiver}
 
 
 def requirement_dict(r: RequirementResult) -> dict[str, Any]:
@@ -77,6 +77,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                        for c in report.components],
         "licenses": [license_dict(d) for d in report.licenses],
         "findings": [finding_dict(f) for f in report.findings],
+        "waivers": [{"id": w.id, "reason": w.reason, "approved_by": w.approved_by, "expires": w.expires,
+                     "status": w.status, "path": _path(w.path), "line": w.line} for w in report.waivers],
     }
 
 

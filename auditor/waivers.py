@@ -1,0 +1,115 @@
+"""Waivers: known gaps a release may have until a date, with a reason and an approver.
+
+A waiver names a requirement id or a finding code. What it matches stays in the report, marked as
+waived, and no longer fails the gate. An expired waiver counts for nothing and is itself reported,
+as is a waiver that matches nothing (it is stale, or misspelt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import jsonschema
+
+from auditor.errors import AuditorError
+from auditor.escape import printable
+from auditor.findings import Finding
+from auditor.report import Report, WaiverResult
+from auditor.resources import bundled_dir
+from auditor.safe_yaml import YamlError, load_yaml
+
+DEFAULT_WAIVERS_FILE = ".osaid-waivers.yaml"
+
+
+class BadWaiversError(AuditorError):
+    """The waivers file is missing, not YAML, or fails its schema."""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    id: str
+    reason: str
+    approved_by: str
+    expires: dt.date
+    path: str
+    line: int | None
+
+
+@cache
+def _schema() -> dict:
+    return json.loads((bundled_dir("schemas") / "waivers.schema.json").read_text(encoding="utf-8"))
+
+
+def load_waivers(text: str, shown: str) -> list[Waiver]:
+    """Waivers from YAML text; `shown` names the file in errors and findings."""
+    try:
+        data = load_yaml(text)
+    except YamlError as error:
+        raise BadWaiversError(f"waivers {shown}: {error}") from None
+    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors) or errors[0]
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise BadWaiversError(f"waivers {shown}: field {where}: {error.message}")
+    lines = _entry_lines(text)
+    waivers = []
+    for index, entry in enumerate(data["waivers"]):
+        try:
+            expires = dt.date.fromisoformat(entry["expires"])
+        except ValueError:
+            raise BadWaiversError(f"waivers {shown}: field waivers/{index}/expires: "
+                                  f"{entry['expires']!r} is not a date") from None
+        waivers.append(Waiver(entry["id"], entry["reason"], entry["approved_by"], expires, shown,
+                              lines[index] if index < len(lines) else None))
+    return waivers
+
+
+def read_waivers_file(path: Path) -> list[Waiver]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadWaiversError(f"waivers {printable(str(path))}: cannot read ({error})") from None
+    return load_waivers(text, printable(str(path)))
+
+
+def _entry_lines(text: str) -> list[int]:
+    """Line of each `- id:` list entry, for citing a waiver in findings."""
+    return [number for number, line in enumerate(text.splitlines(), start=1) if line.lstrip().startswith("- ")]
+
+
+def apply_waivers(report: Report, waivers: list[Waiver], today: dt.date) -> Report:
+    active = [w for w in waivers if w.expires >= today]
+    requirement_ids = {r.id for r in report.requirements}
+    finding_codes = {f.code for f in report.findings}
+    results: list[WaiverResult] = []
+    extra: list[Finding] = []
+    for waiver in waivers:
+        matched = waiver.id in requirement_ids or waiver.id in finding_codes
+        status: Literal["active", "expired", "unused"] = (
+            "expired" if waiver.expires < today else "active" if matched else "unused")
+        results.append(WaiverResult(waiver.id, waiver.reason, waiver.approved_by, waiver.expires.isoformat(),
+                                    status, waiver.path, waiver.line))
+        if status == "expired":
+            extra.append(Finding(waiver.path, "OSAID-W001",
+                                 f"waiver for {waiver.id} expired on {waiver.expires.isoformat()} "
+                                 f"(approved by {waiver.approved_by}); it no longer counts", line=waiver.line))
+        elif status == "unused":
+            extra.append(Finding(waiver.path, "OSAID-W002",
+                                 f"waiver for {waiver.id} matches no requirement or finding of this audit",
+                                 line=waiver.line))
+    by_id = {w.id: w for w in active}
+    requirements = tuple(replace(r, waiver=_label(by_id[r.id])) if r.id in by_id else r
+                         for r in report.requirements)
+    findings = tuple(sorted(
+        [replace(f, waiver=_label(by_id[f.code])) if f.code in by_id else f for f in report.findings] + extra,
+        key=Finding.sort_key))
+    return replace(report, requirements=requirements, findings=findings, waivers=tuple(results))
+
+
+def _label(waiver: Waiver) -> str:
+    return f"{waiver.reason} (approved by {waiver.approved_by}, until {waiver.expires.isoformat()})"
