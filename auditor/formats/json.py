@@ -47,7 +47,7 @@ def requirement_dict(r: RequirementResult) -> dict[str, Any]:
         "id": r.id, "title": r.title, "group": r.group, "required": r.required, "status": r.status,
         "evidence": [evidence_dict(e) for e in r.evidence], "license": resolved_dict(r.license),
         "reasons": [printable(reason.message) for reason in r.reasons], "remediation": r.remediation,
-        "source": r.source,
+        "source": r.source, "waiver": r.waiver,
     }
     if r.mof_class is not None:
         out["mof_class"] = r.mof_class
