@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 
 from auditor.detectors import ALL_DETECTORS, Detection, Evidence
@@ -11,19 +13,42 @@ from auditor.findings import Finding
 from auditor.licenses.discovery import discover_licenses
 from auditor.report import Report
 from auditor.sources.interface import TEXT_LIMIT, Artifact, Inventory, Source
+from auditor.waivers import DEFAULT_WAIVERS_FILE, BadWaiversError, Waiver, apply_waivers, load_waivers
 
 BINARY_TEXT_NAMES = ("readme", "license", "licence", "copying", "notice", "model_card", "data_card")
 
 
-def run_audit(source: Source, checklist: Checklist) -> Report:
+Progress = Callable[[str], None]
+
+
+def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | None = None,
+              today: dt.date | None = None, progress: Progress | None = None) -> Report:
+    """Audit a release. `waivers` default to the release's own `.osaid-waivers.yaml`, if it has one;
+    `progress` is told each stage (the CLI shows it on a terminal)."""
+    report_progress = progress or (lambda _stage: None)
+    report_progress("listing files")
     inventory = source.inventory()
     detection = Detection()
     for detector in ALL_DETECTORS:
+        report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
         detection.extend(detector().detect(inventory))
     detection.evidence = [_with_url(e, inventory) for e in detection.evidence]
     licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())
-    return evaluate(checklist, inventory, detection, licenses.declarations)
+    report_progress("evaluating")
+    report = evaluate(checklist, inventory, detection, licenses.declarations)
+    if waivers is None:
+        waivers = _release_waivers(inventory)
+    return apply_waivers(report, waivers, today or dt.date.today()) if waivers else report
+
+
+def _release_waivers(inventory: Inventory) -> list[Waiver]:
+    artifact = inventory.get(DEFAULT_WAIVERS_FILE)
+    if artifact is None:
+        return []
+    if artifact.text is None:
+        raise BadWaiversError(f"waivers {DEFAULT_WAIVERS_FILE}: not a readable text file")
+    return load_waivers(artifact.text, DEFAULT_WAIVERS_FILE)
 
 
 def _with_url(evidence: Evidence, inventory: Inventory) -> Evidence:

@@ -6,8 +6,10 @@ invalid checklist. Every error is one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +20,7 @@ from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.escape import printable
 
-SUBCOMMANDS = ("explain", "license")
+SUBCOMMANDS = ("explain", "license", "diff", "badge")
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +30,8 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    html = "html"
+    sarif = "sarif"
 
 
 class FailOn(StrEnum):
@@ -61,6 +65,8 @@ def run(
         help="Fail (exit 1) when a required requirement has this status or a worse one.")] = FailOn.missing,
     color: Annotated[bool | None, typer.Option(
         "--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
+    waivers: Annotated[Path | None, typer.Option(
+        help="Waivers file (default: .osaid-waivers.yaml in the release, if present).")] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
@@ -75,7 +81,11 @@ def run(
     loaded = load_checklist(checklist)
     if output is not None and rev is None and "://" not in target:
         _refuse_output_inside(output, Path(target))
-    report = run_audit(source, loaded)
+    from auditor.waivers import read_waivers_file
+
+    waiver_list = read_waivers_file(waivers) if waivers is not None else None
+    with _progress(enabled=format.value in ("text", "markdown", "html")) as progress:
+        report = run_audit(source, loaded, waivers=waiver_list, progress=progress)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)
@@ -91,6 +101,18 @@ def run(
     if failing:
         typer.echo(f"audit: gate failed (--fail-on {fail_on.value}): {', '.join(failing)}", err=True)
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
+    """A one-line status on stderr while a long audit runs, only when both ends are terminals."""
+    if not (enabled and sys.stderr.isatty() and sys.stdout.isatty()):
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("auditing", spinner="dots") as status:
+        yield lambda stage: status.update(f"auditing: {stage}")
 
 
 def _refuse_output_inside(output: Path, target: Path) -> None:
@@ -150,6 +172,39 @@ def _read_license_file(path: Path) -> str:
     if b"\x00" in data[:8192]:
         raise AuditorError(f"{shown}: binary data, not a licence text")
     return data.decode("utf-8", errors="replace")
+
+
+@app.command("diff")
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier JSON report.", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later JSON report.", show_default=False)],
+) -> None:
+    """Show what got worse or better between two JSON reports; exit 1 when anything got worse."""
+    from auditor.report_diff import diff_reports, read_report, render_diff
+
+    result = diff_reports(read_report(old), read_report(new))
+    sys.stdout.write(render_diff(result))
+    if result.got_worse:
+        raise typer.Exit(1)
+
+
+@app.command("badge")
+def badge(
+    report: Annotated[Path, typer.Argument(help="A JSON report.", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the SVG here.")] = None,
+) -> None:
+    """Make an SVG badge with the verdict and the MOF class from a JSON report."""
+    from auditor.badge import render_badge
+    from auditor.report_diff import read_report
+
+    svg = render_badge(read_report(report))
+    if output is None:
+        sys.stdout.write(svg)
+        return
+    try:
+        output.write_text(svg, encoding="utf-8")
+    except OSError as error:
+        raise AuditorError(f"cannot write {printable(str(output))}: {error.strerror}") from None
 
 
 def main(argv: list[str] | None = None) -> None:

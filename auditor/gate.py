@@ -21,3 +21,11 @@ _FAILING: dict[str, frozenset[Status]] = {
 def failing_requirements(report: Report, fail_on: FailOn) -> list[str]:
     failing = _FAILING[fail_on]
     return [r.id for r in report.requirements if r.required and r.status in failing and r.waiver is None]
+
+
+def failing_statuses(fail_on: str) -> frozenset[Status]:
+    """The statuses that fail the gate at this `--fail-on` level (ValueError for an unknown level)."""
+    try:
+        return _FAILING[fail_on]
+    except KeyError:
+        raise ValueError(f"unknown fail-on level {fail_on!r}: expected one of {', '.join(FAIL_ON_LEVELS)}") from None

@@ -19,6 +19,12 @@ class YamlError(ValueError):
 
 
 class _NoAliasSafeLoader(yaml.SafeLoader):
+    # Dates stay strings: callers validate them against JSON schemas, which know no date objects.
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark

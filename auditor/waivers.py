@@ -19,7 +19,7 @@ import jsonschema
 from auditor.errors import AuditorError
 from auditor.escape import printable
 from auditor.findings import Finding
-from auditor.report import Report, WaiverResult
+from auditor.report import PASSING, Report, WaiverResult
 from auditor.resources import bundled_dir
 from auditor.safe_yaml import YamlError, load_yaml
 
@@ -84,7 +84,8 @@ def _entry_lines(text: str) -> list[int]:
 
 def apply_waivers(report: Report, waivers: list[Waiver], today: dt.date) -> Report:
     active = [w for w in waivers if w.expires >= today]
-    requirement_ids = {r.id for r in report.requirements}
+    # A waiver matches a gap: a requirement that is not met, or a finding that was reported.
+    requirement_ids = {r.id for r in report.requirements if r.status not in PASSING}
     finding_codes = {f.code for f in report.findings}
     results: list[WaiverResult] = []
     extra: list[Finding] = []

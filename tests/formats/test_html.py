@@ -1,0 +1,165 @@
+"""The HTML report: one self-contained, escaped page, checked by parsing it and by opening it in a
+real headless Chromium (screenshot and DOM dump)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import RELEASES, ROOT
+
+from auditor.audit import run_audit
+from auditor.evaluation.checklist import load_checklist
+from auditor.formats import FORMATS
+from auditor.formats.html import HtmlFormat
+from auditor.formats.wording import VERDICT_TEXT
+from auditor.report import Report
+from auditor.sources.local import LocalFolderSource
+
+BUNDLED = sorted(p for p in RELEASES.iterdir() if p.is_dir())
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = ROOT / "test-output"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--enable-logging=stderr", "--v=0"]
+
+
+def audit(path: Path) -> Report:
+    return run_audit(LocalFolderSource(path), load_checklist("osaid-1.0"))
+
+
+def render(path: Path) -> str:
+    return HtmlFormat().render(audit(path))
+
+
+class Page(HTMLParser):
+    """Every tag with its attributes, the text, and the text of each element with an id."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.open: list[tuple[str, str | None]] = []
+        self.sections: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("meta", "br", "link", "img", "input", "hr"):
+            self.open.append((tag, dict(attrs).get("id")))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1][0] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        for _, element_id in self.open:
+            if element_id:
+                self.sections.setdefault(element_id, []).append(data)
+
+    def section(self, element_id: str) -> str:
+        return " ".join(" ".join(self.sections.get(element_id, [])).split())
+
+
+def parse(document: str) -> Page:
+    page = Page()
+    page.feed(document)
+    page.close()
+    assert not page.open, f"unclosed elements: {page.open}"
+    return page
+
+
+def test_html_is_registered() -> None:
+    assert FORMATS["html"] is HtmlFormat
+
+
+@pytest.mark.parametrize("release", BUNDLED, ids=[p.name for p in BUNDLED])
+def test_every_bundled_release_renders_a_well_formed_self_contained_page(release: Path) -> None:
+    report = audit(release)
+    document = HtmlFormat().render(report)
+    assert document.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert document == HtmlFormat().render(audit(release)), "the same release gives the same bytes"
+    page = parse(document)
+    for tag, attrs in page.tags:
+        for name in ("src", "href", "srcset", "action", "data"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("http:", "https:", "//")), (tag, name, value)
+        assert tag not in ("script", "link", "img", "iframe", "object", "embed")
+    assert not re.search(r"<link[^>]*stylesheet|<script[^>]*src|@import|url\(\s*['\"]?(https?:)?//", document, re.I)
+    text = " ".join(" ".join(page.text).split())
+    assert f'<h1 class="verdict">{VERDICT_TEXT[report.verdict]}</h1>' in document
+    assert all(f"{count} {status}" in text for status, count in report.summary.items())
+    tables = [attrs for tag, attrs in page.tags if tag == "table"]
+    headers = [attrs for tag, attrs in page.tags if tag == "th"]
+    assert tables and all(h.get("scope") in ("col", "row") for h in headers)
+    for status in {r.status for r in report.requirements}:
+        assert f'<span class="badge {status}">{status}</span>' in document, "colour plus the status as text"
+
+
+def test_llama_style_page_cites_the_licence_line_of_the_700_million_clause() -> None:
+    page = parse(render(RELEASES / "llama-style"))
+    blockers = page.section("blockers")
+    assert "model-parameters" in blockers and "inference-code" in blockers
+    clause = re.search(r"LICENSE:(\d+)-(\d+) user-threshold OSAID-L001 “([^”]*)”", blockers)
+    assert clause, blockers
+    license_lines = (RELEASES / "llama-style" / "LICENSE").read_text().splitlines()
+    start, end = int(clause[1]), int(clause[2])
+    assert any("700 million" in line for line in license_lines[start - 1:end])
+    assert "greater than 700 million monthly active users" in clause[3]
+    assert "USE_POLICY.md" in blockers
+    assert "NOT OPEN SOURCE AI" in page.text
+    items = page.section("data-information-items")
+    assert "DI-1b" in items and "README.md:76" in items and "DI-3" in items
+    assert "model-parameters [blocked]" in page.section("todo")
+
+
+def test_a_hostile_file_name_is_escaped(tmp_path: Path) -> None:
+    hostile = "evil<script>alert(1)</script>.py"  # a folder 'evil<script>alert(1)<' and a file 'script>.py'
+    (tmp_path / hostile).parent.mkdir()
+    (tmp_path / "LICENSE").write_text("MIT License\n\nPermission is hereby granted, free of charge, ...\n")
+    (tmp_path / hostile).write_text("import torch\nopt = torch.optim.AdamW([])\nloss.backward()\nopt.step()\n")
+    (tmp_path / "train\x1b[2J.py").write_text("import torch\nopt = torch.optim.SGD([])\nloss.backward()\n")
+    document = render(tmp_path)
+    assert "<script" not in document.lower()
+    assert "evil&lt;script&gt;alert(1)&lt;/script&gt;.py" in document
+    assert "\x1b" not in document and "\\x1b" in document
+    page = parse(document)
+    assert not [tag for tag, _ in page.tags if tag == "script"]
+    assert hostile in " ".join(page.text)
+
+
+def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def _console_errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines()
+            if ("CONSOLE" in line and "ERROR" in line) or "Uncaught" in line]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: run 'make browser' "
+                                                  "(installs Debian's chromium) to run the browser test")
+@pytest.mark.parametrize("release", ["llama-style", "open-release"])
+def test_chromium_renders_the_page(release: str, tmp_path: Path) -> None:
+    report = audit(RELEASES / release)
+    OUTPUT.mkdir(exist_ok=True)
+    page = OUTPUT / f"report-{release}.html"
+    page.write_text(HtmlFormat().render(report), encoding="utf-8")
+    screenshot = OUTPUT / f"report-{release}.png"
+    screenshot.unlink(missing_ok=True)
+
+    shot = _chromium([f"--screenshot={screenshot}", "--window-size=1280,2000", page.as_uri()],
+                     tmp_path / "profile-screenshot")
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    assert screenshot.exists() and screenshot.stat().st_size > 10 * 1024
+    assert not _console_errors(shot.stderr), _console_errors(shot.stderr)
+
+    dump = _chromium(["--dump-dom", page.as_uri()], tmp_path / "profile-dom")
+    assert dump.returncode == 0, dump.stderr[-2000:]
+    assert VERDICT_TEXT[report.verdict] in dump.stdout
+    assert '<html lang="en">' in dump.stdout
+    assert not _console_errors(dump.stderr), _console_errors(dump.stderr)
