@@ -59,7 +59,7 @@ def test_expired_and_unused_waivers_are_reported() -> None:
     assert status == {"training-code": "unused", "data-preprocessing-code": "unused", "OSAID-R005": "unused",
                       "inference-code": "expired"}
     codes = sorted((f.code, f.line) for f in report.findings if f.code.startswith("OSAID-W"))
-    assert codes == [("OSAID-W001", 17), ("OSAID-W002", 2), ("OSAID-W002", 6), ("OSAID-W002", 10)]
+    assert codes == [("OSAID-W001", 14), ("OSAID-W002", 2), ("OSAID-W002", 6), ("OSAID-W002", 10)]
 
 
 def test_waived_findings_stay_marked() -> None:

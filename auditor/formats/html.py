@@ -80,7 +80,12 @@ tbody th { font-weight: 600; }
 table.matrix { table-layout: fixed; }
 th.req { width: 15.5em; }
 th.status { width: 7.5em; }
-table.matrix tbody th code { white-space: nowrap; }
+table.matrix tbody th code, td.nowrap, th.nowrap { white-space: nowrap; }
+th.where { width: 13em; }
+th.lines { width: 10em; }
+th.kind { width: 13em; }
+tbody th.where, tbody th.lines { font-weight: 400; }
+.nowrap { white-space: nowrap; }
 .req-title, .small { display: block; color: var(--muted); font-weight: 400; font-size: 0.85rem; }
 ul.lines { margin: 0; padding-left: 1.1em; }
 ul.lines li { margin: 0 0 2px; overflow-wrap: anywhere; }
@@ -134,9 +139,9 @@ def _lines(start: int, end: int) -> str:
 
 
 def _table(caption: str | None, headers: list[str], rows: list[list[str]], *, row_header: bool = True,
-           classes: list[str] | None = None) -> list[str]:
+           classes: list[str] | None = None, table_class: str = "") -> list[str]:
     """A table with column headers (scope=col) and, by default, the first cell as a row header."""
-    out = ["<table>"]
+    out = [f"<table{_class(table_class)}>"]
     if caption:
         out.append(f"<caption>{caption}</caption>")
     cols = classes or [""] * len(headers)
@@ -261,7 +266,7 @@ def _requirements(report: Report) -> list[str]:
             status = _badge(r.status) + (f" {_badge('waived', 'waived')}" if r.waiver else "")
             rows.append([name, status, _evidence_cell(r)])
         out += _table(_e(group_title), ["Requirement", "Status", "Evidence and reasons"], rows,
-                      classes=["", "status", ""])
+                      classes=["req", "status", ""], table_class="matrix")
     return out
 
 
@@ -303,7 +308,8 @@ def _blockers(report: Report) -> list[str]:
                      f"<strong>{_e(c.kind)}</strong><span class=\"small\">{_e(c.code)}</span>",
                      f"<blockquote>\u201c{_e(c.text)}\u201d</blockquote>",
                      _e(c.freedom), _e(c.osd)] for c in d.restrictions]
-            out += _table(None, ["Lines", "Kind", "Clause", "Freedom taken away", "OSD"], rows)
+            out += _table(None, ["Lines", "Kind", "Clause", "Freedom taken away", "OSD"], rows,
+                          classes=["lines", "kind", "", "", ""])
         out.append("</div>")
     return out
 
@@ -333,7 +339,13 @@ def _todo(report: Report) -> list[str]:
     if not todo:
         return ['<p>Nothing to do: every requirement is satisfied or referenced.</p>']
     out = ['<ol class="todo">']
-    out += [f"<li><code>{_e(requirement)}</code> {_e(action)}</li>" for requirement, action in todo]
+    for requirement, action in todo:
+        status, _, rest = action.partition("] ")
+        if status.startswith("[") and status[1:] in STATUSES:
+            action = f"{_badge(status[1:])} {_e(rest)}"
+        else:
+            action = _e(action)
+        out.append(f"<li><code>{_e(requirement)}</code> {action}</li>")
     out.append("</ol>")
     return out
 
@@ -344,7 +356,7 @@ def _waivers(report: Report) -> list[str]:
     rows = [[f"<code>{_e(w.id)}</code>", _badge(w.status, WAIVER_STATUS_CLASS.get(w.status, "neutral")),
              _e(w.reason), _e(w.approved_by), _e(w.expires), _where(w.path, w.line)] for w in report.waivers]
     return _table(None, ["Waives", "Status", "Reason", "Approved by", "Expires", "Declared at"], rows,
-                  classes=["", "status", "", "", "", ""])
+                  classes=["", "status", "", "", "nowrap", "where"])
 
 
 def _licences(report: Report) -> list[str]:
@@ -354,11 +366,13 @@ def _licences(report: Report) -> list[str]:
     for d in report.licenses:
         name = _e(d.name) + (f'<span class="small"><code>{_e(d.id)}</code></span>' if d.id and d.id != d.name else "")
         match = f"{d.match:.0%}" if d.match is not None else "\u2014"
-        clauses = ", ".join(f"{_e(c.kind)} ({_lines(c.line_start, c.line_end)})" for c in d.restrictions) or "\u2014"
+        clauses = ", ".join(f'<span class="nowrap">{_e(c.kind)} ({_lines(c.line_start, c.line_end)})</span>'
+                            for c in d.restrictions) or "\u2014"
         cls = {"osi-approved": "satisfied", "open-data": "satisfied", "open-content": "satisfied",
                "restricted": "blocked", "unknown": "partial"}.get(d.license_class, "neutral")
         rows.append([_where(d.path, d.line), name, _badge(d.license_class, cls), _e(d.origin), match, clauses])
-    return _table(None, ["File", "Licence", "Class", "Found as", "Match", "Restrictive clauses (lines)"], rows)
+    return _table(None, ["File", "Licence", "Class", "Found as", "Match", "Restrictive clauses (lines)"], rows,
+                  classes=["where", "", "status", "nowrap", "", ""])
 
 
 def _findings(report: Report) -> list[str]:
@@ -371,4 +385,4 @@ def _findings(report: Report) -> list[str]:
             message += f'<div class="waiver-note">{_badge("waived", "waived")} {_e(f.waiver)}</div>'
         rows.append([_where(f.path, f.line, f.line_end), f"<code>{_e(f.code)}</code>",
                      _badge(f.level, LEVEL_CLASS.get(f.level, "neutral")), message])
-    return _table(None, ["Where", "Code", "Level", "Message"], rows, classes=["", "", "status", ""])
+    return _table(None, ["Where", "Code", "Level", "Message"], rows, classes=["where", "nowrap", "status", ""])

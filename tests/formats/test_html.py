@@ -113,7 +113,7 @@ def test_llama_style_page_cites_the_licence_line_of_the_700_million_clause() -> 
     assert "NOT OPEN SOURCE AI" in page.text
     items = page.section("data-information-items")
     assert "DI-1b" in items and "README.md:76" in items and "DI-3" in items
-    assert "model-parameters [blocked]" in page.section("todo")
+    assert "model-parameters blocked Release the weights" in page.section("todo")
 
 
 def test_a_hostile_file_name_is_escaped(tmp_path: Path) -> None:

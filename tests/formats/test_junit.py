@@ -101,8 +101,7 @@ def test_fail_on_partial_fails_partial_requirements_that_missing_lets_pass() -> 
     on_partial = outcomes(parse(report, "partial"))
     assert on_missing["model-card"] == "passed" and on_partial["model-card"] == "partial"
     assert {k for k in on_partial if on_partial[k] != on_missing[k]} == {"model-card"}
-    assert set(outcomes(parse(report, "never")).values()) <= {"passed"} | {
-        v for v in on_missing.values() if v.startswith("skipped")}
+    assert parse(report, "never").get("failures") == "0"
 
 
 def test_waived_requirements_are_skipped_with_the_waiver() -> None:
