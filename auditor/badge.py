@@ -6,6 +6,7 @@ with fixed approximate Verdana 11px widths, so the same report always gives the 
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -73,6 +74,8 @@ def render_badge(report: dict) -> str:
     message_x = label_width + message_width / 2
     text_color = "#333" if color == AMBER else "#fff"
     shadow = "#ccc" if color == AMBER else "#010101"
+    # ids unique per message, so that badges inlined in one page do not share a clip path
+    uid = hashlib.sha256(message.encode()).hexdigest()[:8]
 
     def texts(x: float, text: str, fill: str, shade: str) -> str:
         return (f'<text x="{x:g}" y="15" fill="{shade}" fill-opacity=".3" aria-hidden="true">{escape(text)}</text>'
@@ -82,13 +85,13 @@ def render_badge(report: dict) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
         f"aria-label={quoteattr(title)}>"
         f"<title>{escape(title)}</title>"
-        '<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
+        f'<linearGradient id="s-{uid}" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
         '<stop offset="1" stop-opacity=".1"/></linearGradient>'
-        f'<clipPath id="r"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>'
-        '<g clip-path="url(#r)">'
+        f'<clipPath id="r-{uid}"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>'
+        f'<g clip-path="url(#r-{uid})">'
         f'<rect width="{label_width}" height="20" fill="{LABEL_COLOR}"/>'
         f'<rect x="{label_width}" width="{message_width}" height="20" fill="{color}"/>'
-        f'<rect width="{width}" height="20" fill="url(#s)"/></g>'
+        f'<rect width="{width}" height="20" fill="url(#s-{uid})"/></g>'
         '<g text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">'
         f"{texts(label_x, LABEL, '#fff', '#010101')}{texts(message_x, message, text_color, shadow)}"
         "</g></svg>\n"

@@ -32,6 +32,7 @@ class OutputFormat(StrEnum):
     markdown = "markdown"
     html = "html"
     sarif = "sarif"
+    junit = "junit"
 
 
 class FailOn(StrEnum):
@@ -89,7 +90,7 @@ def run(
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)
-    rendered = FORMATS[format.value]().render(report, color=use_color, width=width)
+    rendered = FORMATS[format.value](fail_on=fail_on.value).render(report, color=use_color, width=width)
     if output is None:
         sys.stdout.write(rendered)
     else:

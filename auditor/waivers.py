@@ -103,7 +103,8 @@ def apply_waivers(report: Report, waivers: list[Waiver], today: dt.date) -> Repo
             extra.append(Finding(waiver.path, "OSAID-W002",
                                  f"waiver for {waiver.id} matches no requirement or finding of this audit",
                                  line=waiver.line))
-    by_id = {w.id: w for w in active}
+    matched = {r.id for r in results if r.status == "active"}
+    by_id = {w.id: w for w in active if w.id in matched}
     requirements = tuple(replace(r, waiver=_label(by_id[r.id])) if r.id in by_id else r
                          for r in report.requirements)
     findings = tuple(sorted(

@@ -71,7 +71,7 @@ ul.toc li + li::before { content: "\\00b7"; margin-right: 8px; color: var(--mute
 .badge.neutral { background: #fff; border-color: var(--neutral); color: var(--ink); }
 .badge.waived { background: #fff; border: 1px dashed var(--ink); color: var(--ink); }
 ul.summary .badge { font-size: 0.9rem; padding: 3px 12px; }
-.badge.zero { opacity: 0.45; }
+.badge.zero { background: #fff; border-color: var(--line); color: var(--muted); }
 table { width: 100%; border-collapse: collapse; margin: 0.4rem 0 1rem; font-size: 0.92rem; }
 caption { text-align: left; font-weight: 700; font-size: 1.05rem; padding: 0.6rem 0 0.4rem; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
@@ -127,7 +127,8 @@ def _badge(status: str, css_class: str | None = None) -> str:
 
 
 def _where(path: str | None, line: int | None = None, line_end: int | None = None) -> str:
-    return f"<code>{_e(location(path, line, line_end))}</code>"
+    """A place in the release, which may break after a slash when its column is narrow."""
+    return f"<code>{_e(location(path, line, line_end)).replace('/', '/<wbr>')}</code>"
 
 
 def _class(css_class: str) -> str:
@@ -145,12 +146,12 @@ def _table(caption: str | None, headers: list[str], rows: list[list[str]], *, ro
     if caption:
         out.append(f"<caption>{caption}</caption>")
     cols = classes or [""] * len(headers)
-    out.append("<thead><tr>" + "".join(f'<th scope="col"{_class(c)}>{h}</th>' for h, c in zip(headers, cols))
-               + "</tr></thead>")
+    heads = "".join(f'<th scope="col"{_class(c)}>{h}</th>' for h, c in zip(headers, cols, strict=True))
+    out.append(f"<thead><tr>{heads}</tr></thead>")
     out.append("<tbody>")
     for row in rows:
         cells = []
-        for index, (cell, c) in enumerate(zip(row, cols)):
+        for index, (cell, c) in enumerate(zip(row, cols, strict=True)):
             attr = _class(c)
             if index == 0 and row_header:
                 cells.append(f'<th scope="row"{attr}>{cell}</th>')
@@ -325,7 +326,7 @@ def _data_items(report: Report) -> list[str]:
                 where.append(f"section \u201c{_e(item.section)}\u201d")
             if item.url:
                 where.append(f"<code>{_e(item.url)}</code>")
-            rows.append([f"<code>{_e(item.id)}</code>", _e(item.title),
+            rows.append([f'<code class="nowrap">{_e(item.id)}</code>', _e(item.title),
                          _badge(item.status, ITEM_STATUS_CLASS.get(item.status, "neutral")),
                          " ".join(where) or '<span class="muted">not found in any document</span>'])
     if not rows:

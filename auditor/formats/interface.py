@@ -11,6 +11,10 @@ from auditor.report import Report
 class ReportFormat(ABC):
     name: ClassVar[str]
 
+    def __init__(self, fail_on: str = "missing") -> None:
+        # The gate level: formats that show pass/fail per requirement (JUnit) follow the CLI's --fail-on.
+        self.fail_on = fail_on
+
     @abstractmethod
     def render(self, report: Report, *, color: bool = False, width: int = 80) -> str:
         """The whole document; the same report always gives the same text."""

@@ -37,7 +37,7 @@ class JunitFormat(ReportFormat):
     name: ClassVar[str] = "junit"
 
     def __init__(self, fail_on: str = "missing") -> None:
-        self.fail_on = fail_on
+        super().__init__(fail_on)
         self.failing: frozenset[Status] = failing_statuses(fail_on)
 
     def outcome(self, r: RequirementResult) -> tuple[str, str] | None:

@@ -47,7 +47,7 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
-        if tag not in ("meta", "br", "link", "img", "input", "hr"):
+        if tag not in ("meta", "br", "wbr", "link", "img", "input", "hr"):
             self.open.append((tag, dict(attrs).get("id")))
 
     def handle_endtag(self, tag: str) -> None:
