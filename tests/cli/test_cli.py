@@ -120,3 +120,25 @@ def test_every_code_the_reports_use_is_documented(audit_json, run_cli) -> None:
     for name in ("open-release", "llama-style", "grok-style", "split-license", "empty"):
         used = {f["code"] for f in audit_json(RELEASES / name)["findings"]}
         assert used <= documented
+
+
+def test_badge_from_a_report(run_cli, tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    run_cli(RELEASES / "open-release", "--format", "json", "--output", report)
+    svg = tmp_path / "osaid.svg"
+    result = run_cli("badge", report, "--output", svg)
+    assert result.exit_code == 0 and "open source AI" in svg.read_text() and "MOF I" in svg.read_text()
+    assert run_cli("badge", tmp_path / "missing.json").exit_code == 2
+
+
+def test_progress_is_reported_by_stage_and_silent_off_a_terminal(run_cli) -> None:
+    from auditor.audit import run_audit
+    from auditor.evaluation.checklist import load_checklist
+    from auditor.sources.local import LocalFolderSource
+
+    stages: list[str] = []
+    run_audit(LocalFolderSource(RELEASES / "grok-style"), load_checklist("osaid-1.0"), progress=stages.append)
+    assert stages[0] == "listing files" and stages[-1] == "evaluating"
+    assert any(stage.endswith("files: weights") for stage in stages)
+    result = run_cli(RELEASES / "open-release")  # stdout and stderr are not terminals here
+    assert result.stderr == ""
