@@ -7,10 +7,16 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from auditor.detectors import ALL_DETECTORS, Detection, Evidence
+from auditor.errors import BadManifestError
 from auditor.evaluation.checklist import Checklist
 from auditor.evaluation.evaluate import evaluate
 from auditor.findings import Finding
 from auditor.licenses.discovery import discover_licenses
+from auditor.manifest.crosscheck import check_manifest
+from auditor.manifest.hashes import to_hash
+from auditor.manifest.hashes import verify_hashes as verify_hashes_of
+from auditor.manifest.model import MANIFEST_FILE, Manifest, read_manifest
+from auditor.mot.compare import compare_with_mot
 from auditor.report import Report
 from auditor.sources.interface import TEXT_LIMIT, Artifact, Inventory, Source
 from auditor.waivers import DEFAULT_WAIVERS_FILE, BadWaiversError, Waiver, apply_waivers, load_waivers
@@ -19,15 +25,22 @@ BINARY_TEXT_NAMES = ("readme", "license", "licence", "copying", "notice", "model
 
 
 Progress = Callable[[str], None]
+HashProgress = Callable[[int], Callable[[int], None]]
+"""Given the total bytes to hash, returns what to tell as bytes are hashed."""
 
 
 def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | None = None,
-              today: dt.date | None = None, progress: Progress | None = None) -> Report:
-    """Audit a release. `waivers` default to the release's own `.osaid-waivers.yaml`, if it has one;
-    `progress` is told each stage (the CLI shows it on a terminal)."""
+              today: dt.date | None = None, progress: Progress | None = None,
+              manifest: Manifest | None = None, verify_hashes: bool = False,
+              hash_progress: HashProgress | None = None, inventory: Inventory | None = None,
+              release_files: bool = True) -> Report:
+    """Audit a release. `waivers` and `manifest` default to the release's own `.osaid-waivers.yaml`
+    and `release.yaml`, if it has them; `progress` is told each stage (the CLI shows it on a
+    terminal); `hash_progress` gets the files to hash and then the bytes hashed. `inventory` reuses
+    a listing already made; `release_files=False` ignores the release's own manifest and waivers."""
     report_progress = progress or (lambda _stage: None)
     report_progress("listing files")
-    inventory = source.inventory()
+    inventory = inventory or source.inventory()
     detection = Detection()
     for detector in ALL_DETECTORS:
         report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
@@ -35,11 +48,33 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     detection.evidence = [_with_url(e, inventory) for e in detection.evidence]
     licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())
+    if manifest is None and release_files:
+        manifest = _release_manifest(inventory)
+    outcome = None
+    if manifest is not None:
+        report_progress("checking the manifest")
+        outcome = check_manifest(manifest, inventory, detection.evidence, licenses.declarations)
+        detection.evidence += outcome.evidence
+        if verify_hashes:
+            pairs = to_hash(manifest, inventory)
+            advance = hash_progress(sum(a.size for _, a in pairs)) if hash_progress else None
+            verify_hashes_of(pairs, outcome, advance)
     report_progress("evaluating")
-    report = evaluate(checklist, inventory, detection, licenses.declarations)
+    report = evaluate(checklist, inventory, detection, licenses.declarations, outcome)
+    if manifest is not None and manifest.mot is not None:
+        report = compare_with_mot(report, manifest.mot)
     if waivers is None:
-        waivers = _release_waivers(inventory)
+        waivers = _release_waivers(inventory) if release_files else []
     return apply_waivers(report, waivers, today or dt.date.today()) if waivers else report
+
+
+def _release_manifest(inventory: Inventory) -> Manifest | None:
+    artifact = inventory.get(MANIFEST_FILE)
+    if artifact is None:
+        return None
+    if artifact.text is None:
+        raise BadManifestError(f"manifest {MANIFEST_FILE}: not a readable text file")
+    return read_manifest(artifact.text, MANIFEST_FILE)
 
 
 def _release_waivers(inventory: Inventory) -> list[Waiver]:

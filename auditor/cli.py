@@ -20,7 +20,7 @@ from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.escape import printable
 
-SUBCOMMANDS = ("explain", "license", "diff", "badge")
+SUBCOMMANDS = ("explain", "license", "diff", "badge", "init")
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,6 +33,7 @@ class OutputFormat(StrEnum):
     html = "html"
     sarif = "sarif"
     junit = "junit"
+    mot = "mot"
 
 
 class FailOn(StrEnum):
@@ -68,6 +69,11 @@ def run(
         "--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
     waivers: Annotated[Path | None, typer.Option(
         help="Waivers file (default: .osaid-waivers.yaml in the release, if present).")] = None,
+    manifest: Annotated[Path | None, typer.Option(
+        help="The declared release: a release.yaml or a Model Openness Tool YAML "
+             "(default: release.yaml in the release, if present).")] = None,
+    verify_hashes: Annotated[bool, typer.Option(
+        "--verify-hashes", help="Check the sha256 of every file the manifest declares.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
@@ -82,11 +88,14 @@ def run(
     loaded = load_checklist(checklist)
     if output is not None and rev is None and "://" not in target:
         _refuse_output_inside(output, Path(target))
+    from auditor.manifest.model import read_manifest_file
     from auditor.waivers import read_waivers_file
 
     waiver_list = read_waivers_file(waivers) if waivers is not None else None
-    with _progress(enabled=format.value in ("text", "markdown", "html")) as progress:
-        report = run_audit(source, loaded, waivers=waiver_list, progress=progress)
+    declared = read_manifest_file(manifest) if manifest is not None else None
+    with _progress(enabled=format.value in ("text", "markdown", "html")) as (progress, hash_progress):
+        report = run_audit(source, loaded, waivers=waiver_list, progress=progress, manifest=declared,
+                           verify_hashes=verify_hashes, hash_progress=hash_progress)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)
@@ -105,15 +114,26 @@ def run(
 
 
 @contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str], None] | None]:
-    """A one-line status on stderr while a long audit runs, only when both ends are terminals."""
+def _progress(enabled: bool) -> Iterator[tuple[Callable[[str], None] | None,
+                                               Callable[[int], Callable[[int], None]] | None]]:
+    """Progress on stderr while a long audit runs (a status line, and a bar while hashing), only
+    when both ends are terminals and the output is for people."""
     if not (enabled and sys.stderr.isatty() and sys.stdout.isatty()):
-        yield None
+        yield None, None
         return
     from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
-    with Console(stderr=True).status("auditing", spinner="dots") as status:
-        yield lambda stage: status.update(f"auditing: {stage}")
+    console = Console(stderr=True)
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), console=console, transient=True) as bars:
+        stage = bars.add_task("auditing", total=None)
+
+        def hashing(total: int) -> Callable[[int], None]:
+            task = bars.add_task("hashing", total=total)
+            return lambda done: bars.advance(task, done)
+
+        yield (lambda text: bars.update(stage, description=f"auditing: {text}")), hashing
 
 
 def _refuse_output_inside(output: Path, target: Path) -> None:
@@ -206,6 +226,35 @@ def badge(
         output.write_text(svg, encoding="utf-8")
     except OSError as error:
         raise AuditorError(f"cannot write {printable(str(output))}: {error.strerror}") from None
+
+
+@app.command("init")
+def init(
+    target: Annotated[str, typer.Argument(help="The release folder.", show_default=False)],
+    checklist: Annotated[str, typer.Option(help="The checklist whose components to list.")] = "osaid-1.0",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Where to write (default: release.yaml in the release).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing manifest.")] = False,
+) -> None:
+    """Write a draft release.yaml from what the audit finds, for the lab to complete."""
+    from auditor.audit import run_audit
+    from auditor.evaluation.checklist import load_checklist
+    from auditor.manifest.draft import draft_manifest
+    from auditor.manifest.model import MANIFEST_FILE
+    from auditor.sources.local import LocalFolderSource
+
+    source = LocalFolderSource(target)
+    path = output or Path(target) / MANIFEST_FILE
+    if path.exists() and not force:
+        raise AuditorError(f"{printable(str(path))} exists; use --force to overwrite it")
+    loaded = load_checklist(checklist)
+    inventory = source.inventory()
+    report = run_audit(source, loaded, inventory=inventory, release_files=False)
+    try:
+        path.write_text(draft_manifest(report, loaded, inventory), encoding="utf-8")
+    except OSError as error:
+        raise AuditorError(f"cannot write {printable(str(path))}: {error.strerror}") from None
+    typer.echo(f"wrote {printable(str(path))}: complete it, then run 'audit {printable(target)}'")
 
 
 def main(argv: list[str] | None = None) -> None:

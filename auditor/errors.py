@@ -23,3 +23,7 @@ class SourceUnavailableError(AuditorError):
 
 class BadReportError(AuditorError):
     """A report given as input (to diff, badge, ...) is not a report this tool wrote."""
+
+
+class BadManifestError(AuditorError):
+    """A release manifest (release.yaml or a MOT YAML) is not YAML or fails its schema."""

@@ -9,6 +9,7 @@ from auditor.detectors.interface import Evidence
 from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.licenses.resolve import ResolvedLicense
+from auditor.mot.evaluator import MotClassification
 from auditor.sources.interface import Target
 
 SCHEMA_VERSION = "1"
@@ -112,6 +113,8 @@ class Report:
     licenses: tuple[LicenseDeclaration, ...]
     findings: tuple[Finding, ...]
     waivers: tuple[WaiverResult, ...] = ()
+    mot: MotClassification | None = None
+    """The class and progress the Model Openness Tool computes from a MOT manifest, when given one."""
     schema_version: str = SCHEMA_VERSION
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from auditor.components import COMPONENTS
 from auditor.detectors.interface import Evidence
 from auditor.licenses.interface import LicenseDeclaration
@@ -18,8 +20,22 @@ def local_paths(evidence: list[Evidence]) -> list[str | None]:
 
 
 def evaluate_component(component: str, evidence: list[Evidence],
-                       declarations: list[LicenseDeclaration],
-                       acceptable: tuple[str, ...]) -> ComponentResult:
+                       declarations: list[LicenseDeclaration], acceptable: tuple[str, ...],
+                       broken: list[Reason] | None = None, mismatched: list[Reason] | None = None) -> ComponentResult:
+    """`broken`: manifest declarations the release lacks; `mismatched`: declared files whose bytes
+    differ from the declared sha256 (the component is blocked until that is resolved)."""
+    result = _evaluate(component, evidence, declarations, acceptable)
+    if mismatched:
+        return replace(result, status="blocked", reasons=tuple(mismatched) + result.reasons)
+    if broken:
+        located = any(e.strength != "referenced" for e in result.evidence)
+        return replace(result, status=result.status if located else "missing",
+                       reasons=tuple(broken) + (result.reasons if located else ()))
+    return result
+
+
+def _evaluate(component: str, evidence: list[Evidence], declarations: list[LicenseDeclaration],
+              acceptable: tuple[str, ...]) -> ComponentResult:
     name = COMPONENTS[component].name
     evidence = sorted(evidence, key=Evidence.sort_key)
     if not evidence:

@@ -17,6 +17,7 @@ from auditor.evaluation.data_information import (
 from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.licenses.resolve import resolve_component_license
+from auditor.manifest.crosscheck import ManifestOutcome
 from auditor.report import (
     PASSING,
     ChecklistInfo,
@@ -35,7 +36,8 @@ ROMAN = {1: "I", 2: "II", 3: "III"}
 
 
 def evaluate(checklist: Checklist, inventory: Inventory, detection: Detection,
-             declarations: list[LicenseDeclaration]) -> Report:
+             declarations: list[LicenseDeclaration], manifest: ManifestOutcome | None = None) -> Report:
+    manifest = manifest or ManifestOutcome()
     by_component: dict[str, list[Evidence]] = defaultdict(list)
     for evidence in detection.evidence:
         by_component[evidence.component].append(evidence)
@@ -45,11 +47,13 @@ def evaluate(checklist: Checklist, inventory: Inventory, detection: Detection,
 
     mof = checklist if checklist.verdict == "mof-class" else load_checklist(MOF_CHECKLIST)
     components = tuple(
-        evaluate_component(r.components[0], by_component[r.components[0]], declarations, r.licenses)
+        evaluate_component(r.components[0], by_component[r.components[0]], declarations, r.licenses,
+                           manifest.broken.get(r.components[0]), manifest.mismatched.get(r.components[0]))
         for r in mof.requirements)
     mof_class = _mof_class(mof, {c.id: c for c in components})
 
-    requirements = tuple(_requirement(r, by_component, declarations, inventory) for r in checklist.requirements)
+    requirements = tuple(_requirement(r, by_component, declarations, inventory, manifest)
+                         for r in checklist.requirements)
     if checklist.verdict == "osaid":
         passed = all(r.status in PASSING for r in requirements if r.required)
         verdict: Verdict = "open-source-ai" if passed else "not-open-source-ai"
@@ -57,7 +61,7 @@ def evaluate(checklist: Checklist, inventory: Inventory, detection: Detection,
         verdict = f"mof-class-{mof_class.lower()}"  # type: ignore[assignment]
     open_weights = any(e.strength in ("present", "referenced") for e in by_component["model-parameters"])
 
-    findings = set(inventory.findings) | set(detection.findings)
+    findings = set(inventory.findings) | set(detection.findings) | set(manifest.findings)
     findings |= _requirement_findings(requirements, _anchor(components))
     findings |= _restriction_findings(requirements)
     return Report(
@@ -69,7 +73,8 @@ def evaluate(checklist: Checklist, inventory: Inventory, detection: Detection,
 
 
 def _requirement(requirement: Requirement, by_component: dict[str, list[Evidence]],
-                 declarations: list[LicenseDeclaration], inventory: Inventory) -> RequirementResult:
+                 declarations: list[LicenseDeclaration], inventory: Inventory,
+                 manifest: ManifestOutcome) -> RequirementResult:
     evidence = sorted((e for c in requirement.components for e in by_component[c]), key=Evidence.sort_key)
     common = dict(id=requirement.id, title=requirement.title, group=requirement.group,
                   required=requirement.required, remediation=requirement.remediation,
@@ -91,14 +96,18 @@ def _requirement(requirement: Requirement, by_component: dict[str, list[Evidence
                 status = "blocked"
                 reasons = [Reason("OSAID-R002", restriction_summary(d), d.path, d.line)
                            for d in restricted] + reasons
-        return RequirementResult(status=status, evidence=tuple(evidence), license=license_,
-                                 reasons=tuple(reasons), items=items, **common)
-    results = [evaluate_component(c, by_component[c], declarations, requirement.licenses)
+        mismatched = [r for c in requirement.components for r in manifest.mismatched.get(c, [])]
+        broken = [r for c in requirement.components for r in manifest.broken.get(c, [])]
+        return RequirementResult(status="blocked" if mismatched else status, evidence=tuple(evidence),
+                                 license=license_, reasons=tuple(mismatched + broken + reasons), items=items,
+                                 **common)
+    results = [evaluate_component(c, by_component[c], declarations, requirement.licenses,
+                                  manifest.broken.get(c), manifest.mismatched.get(c))
                for c in requirement.components]
     status = (best if requirement.rule == "any" else worst)([r.status for r in results])
     chosen = [r for r in results if r.status == status]
     reasons = [reason for r in chosen for reason in r.reasons]
-    if status == "missing":
+    if status == "missing" and not any(reason.code == "OSAID-M001" for reason in reasons):
         reasons = [Reason("OSAID-R001", f"not found: {requirement.complete}")]
     license_ = next((r.license for r in chosen if r.license is not None), None)
     return RequirementResult(status=status, evidence=tuple(evidence), license=license_,
@@ -128,6 +137,8 @@ def _requirement_findings(requirements: tuple[RequirementResult, ...], anchor: s
         if requirement.status == "satisfied":
             continue
         for reason in requirement.reasons:
+            if reason.code.startswith("OSAID-M"):
+                continue  # the manifest check reported it already, at the manifest line
             findings.add(Finding(reason.path or anchor, reason.code, f"{requirement.id}: {reason.message}",
                                  line=reason.line if reason.path else None))
     return findings

@@ -5,10 +5,11 @@ from auditor.formats.interface import ReportFormat
 from auditor.formats.json import JsonFormat
 from auditor.formats.junit import JunitFormat
 from auditor.formats.markdown import MarkdownFormat
+from auditor.formats.mot import MotFormat
 from auditor.formats.sarif import SarifFormat
 from auditor.formats.text import TextFormat
 
 FORMATS: dict[str, type[ReportFormat]] = {
-    f.name: f for f in (TextFormat, JsonFormat, MarkdownFormat, SarifFormat, JunitFormat, HtmlFormat)}
+    f.name: f for f in (TextFormat, JsonFormat, MarkdownFormat, SarifFormat, JunitFormat, HtmlFormat, MotFormat)}
 
 __all__ = ["FORMATS", "ReportFormat"]

@@ -79,6 +79,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in report.findings],
         "waivers": [{"id": w.id, "reason": w.reason, "approved_by": w.approved_by, "expires": w.expires,
                      "status": w.status, "path": _path(w.path), "line": w.line} for w in report.waivers],
+        **({"mot": {"class": report.mot.mof_class, "progress": report.mot.progress}} if report.mot else {}),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import git
@@ -18,7 +19,7 @@ from gitdb.exc import BadName, BadObject
 from auditor.errors import BadTargetError, SourceUnavailableError
 from auditor.escape import is_unusual, printable
 from auditor.findings import Finding
-from auditor.sources.interface import Artifact, Inventory, Source, Target
+from auditor.sources.interface import STREAM_CHUNK, Artifact, Inventory, Source, Target
 
 _LINK_MODE = 0o120000
 _SUBMODULE_MODE = 0o160000
@@ -99,6 +100,17 @@ class GitRevisionSource(Source):
             except (BadObject, ValueError, git.GitError) as error:
                 raise OSError(0, f"blob missing from the object store ({error})") from None
         return self._read_large(binsha.hex(), offset, length)
+
+    def stream(self, artifact: Artifact, chunk: int = STREAM_CHUNK) -> Iterator[bytes]:
+        if artifact.size <= STREAMED_LIMIT:
+            yield from super().stream(artifact, chunk)
+            return
+        with subprocess.Popen(["git", "-C", self._repo.git_dir, "cat-file", "blob",
+                               self._blobs[artifact.path].hex()], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL) as process:
+            assert process.stdout is not None
+            while data := process.stdout.read(chunk):
+                yield data
 
     def _read_large(self, hexsha: str, offset: int, length: int) -> bytes:
         """A slice of a big blob: `git cat-file` is stopped once the slice is read, so a header

@@ -69,7 +69,8 @@ class HubSource(Source):
         self._commit = info.sha
         if info.gated:
             self._check_gated_access(info)
-        artifacts = [Artifact(s.rfilename, int(s.size or 0), self) for s in info.siblings or []]
+        artifacts = [Artifact(s.rfilename, int(s.size or 0), self, digest=s.lfs.sha256 if s.lfs else None)
+                     for s in info.siblings or []]
         findings: list[Finding] = []
         revisions = self._revisions(findings)
         inventory = Inventory(self.target(), artifacts, findings, revisions=revisions)
@@ -137,6 +138,9 @@ class HubSource(Source):
         prefix = "datasets/" if repo_type == "dataset" else ""
         real_path = artifact.path.split("/", 3)[3] if artifact.path in self._origin else artifact.path
         return f"{self._endpoint}/{prefix}{repo_id}/blob/{revision}/{real_path}"
+
+    def can_stream(self, artifact: Artifact) -> bool:
+        return False  # hashing a remote file would download it: the listing's sha256 is used instead
 
     def read(self, artifact: Artifact, offset: int, length: int) -> bytes:
         if artifact.path in self._cache:

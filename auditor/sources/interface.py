@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -16,6 +17,7 @@ from auditor.findings import Finding
 
 TEXT_LIMIT = 2 * 1024 * 1024
 """Files larger than this are never decoded as text."""
+STREAM_CHUNK = 1024 * 1024
 
 
 class ArtifactKind(StrEnum):
@@ -51,6 +53,20 @@ class Source(ABC):
         """A URL for remote artifacts; None for local ones."""
         return None
 
+    def can_stream(self, artifact: Artifact) -> bool:
+        """Whether `stream` reads the content without downloading it (false for remote sources)."""
+        return True
+
+    def stream(self, artifact: Artifact, chunk: int = STREAM_CHUNK) -> Iterator[bytes]:
+        """The whole content in chunks, read once from start to end (for hashing)."""
+        offset = 0
+        while offset < artifact.size:
+            data = artifact.read(offset, chunk)
+            if not data:
+                return
+            offset += len(data)
+            yield data
+
 
 @dataclass(eq=False)
 class Artifact:
@@ -60,6 +76,8 @@ class Artifact:
     size: int
     source: Source = field(repr=False)
     kind: ArtifactKind = ArtifactKind.FILE
+    digest: str | None = None
+    """The content's sha256 when the source records it (a Hub LFS file), without reading it."""
 
     @property
     def name(self) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.errors import BadTargetError
 from auditor.escape import is_unusual, printable
 from auditor.findings import Finding
-from auditor.sources.interface import Artifact, ArtifactKind, Inventory, Source, Target
+from auditor.sources.interface import STREAM_CHUNK, Artifact, ArtifactKind, Inventory, Source, Target
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
@@ -113,14 +114,31 @@ class LocalFolderSource(Source):
         return Artifact(rel, info.st_size, self)
 
     def read(self, artifact: Artifact, offset: int, length: int) -> bytes:
-        path = self._link_targets.get(artifact.path) or os.path.join(self._root, artifact.path)
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = self._open(artifact)
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise OSError(0, "not a regular file any more")
             return os.pread(fd, length, offset)
         finally:
             os.close(fd)
+
+    def stream(self, artifact: Artifact, chunk: int = STREAM_CHUNK) -> Iterator[bytes]:
+        try:
+            fd = self._open(artifact)
+        except OSError as error:
+            artifact.read_error = error.strerror or str(error)
+            return
+        try:
+            while data := os.read(fd, chunk):
+                yield data
+        finally:
+            os.close(fd)
+
+    def _open(self, artifact: Artifact) -> int:
+        path = self._link_targets.get(artifact.path) or os.path.join(self._root, artifact.path)
+        fd = os.open(path, _OPEN_FLAGS)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError(0, "not a regular file any more")
+        return fd
 
 
 def _special_kind(mode: int) -> str:
