@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 from auditor.errors import BadReportError
 from auditor.escape import printable
 from auditor.report import SCHEMA_VERSION
-from auditor.resources import bundled_dir
+from auditor.schema_check import check
 
 # Higher is better. Blocked and missing rank alike: either fails OSAID, for different reasons.
 STATUS_RANK = {"satisfied": 3, "referenced": 2, "partial": 1, "blocked": 0, "missing": 0}
@@ -50,11 +47,6 @@ class ReportDiff:
                 or any(f["level"] == "error" and not f.get("waiver") for f in self.new_findings))
 
 
-@cache
-def _schema() -> dict:
-    return json.loads((bundled_dir("schemas") / "report.schema.json").read_text(encoding="utf-8"))
-
-
 def read_report(path: Path) -> dict[str, Any]:
     shown = printable(str(path))
     try:
@@ -68,11 +60,7 @@ def read_report(path: Path) -> dict[str, Any]:
     if report["schema_version"] != SCHEMA_VERSION:
         raise BadReportError(f"{shown}: report schema version {report['schema_version']!r}; this audit "
                              f"reads version {SCHEMA_VERSION!r} (re-run the audit that wrote it)")
-    errors = list(jsonschema.Draft202012Validator(_schema()).iter_errors(report))
-    if errors:
-        error = jsonschema.exceptions.best_match(errors) or errors[0]
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise BadReportError(f"{shown}: not a valid report: field {where}: {error.message}")
+    check(report, "report.schema.json", f"{shown}: not a valid report", BadReportError)
     return report
 
 

@@ -8,20 +8,15 @@ as is a waiver that matches nothing (it is stale, or misspelt).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Literal
-
-import jsonschema
 
 from auditor.errors import AuditorError
 from auditor.escape import printable
 from auditor.findings import Finding
 from auditor.report import PASSING, Report, WaiverResult
-from auditor.resources import bundled_dir
-from auditor.safe_yaml import YamlError, load_yaml
+from auditor.schema_check import load_checked_yaml
 
 DEFAULT_WAIVERS_FILE = ".osaid-waivers.yaml"
 
@@ -40,30 +35,13 @@ class Waiver:
     line: int | None
 
 
-@cache
-def _schema() -> dict:
-    return json.loads((bundled_dir("schemas") / "waivers.schema.json").read_text(encoding="utf-8"))
-
-
 def load_waivers(text: str, shown: str) -> list[Waiver]:
     """Waivers from YAML text; `shown` names the file in errors and findings."""
-    try:
-        data = load_yaml(text)
-    except YamlError as error:
-        raise BadWaiversError(f"waivers {shown}: {error}") from None
-    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = jsonschema.exceptions.best_match(errors) or errors[0]
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise BadWaiversError(f"waivers {shown}: field {where}: {error.message}")
+    data = load_checked_yaml(text, "waivers.schema.json", f"waivers {shown}", BadWaiversError)
     lines = _entry_lines(text)
     waivers = []
     for index, entry in enumerate(data["waivers"]):
-        try:
-            expires = dt.date.fromisoformat(entry["expires"])
-        except ValueError:
-            raise BadWaiversError(f"waivers {shown}: field waivers/{index}/expires: "
-                                  f"{entry['expires']!r} is not a date") from None
+        expires = dt.date.fromisoformat(entry["expires"])  # the schema's format check vouches for it
         waivers.append(Waiver(entry["id"], entry["reason"], entry["approved_by"], expires, shown,
                               lines[index] if index < len(lines) else None))
     return waivers

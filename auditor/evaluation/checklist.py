@@ -6,18 +6,15 @@ Anything wrong is a `BadChecklistError` naming the file and the failing field.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-
-import jsonschema
 
 from auditor.errors import BadChecklistError
 from auditor.escape import printable
 from auditor.resources import bundled_dir
 from auditor.safe_yaml import YamlError, load_yaml
+from auditor.schema_check import check
 
 DEFAULT_CHECKLIST = "osaid-1.0"
 
@@ -60,11 +57,6 @@ class Checklist:
     path: str
 
 
-@cache
-def _schema() -> dict:
-    return json.loads((bundled_dir("schemas") / "checklist.schema.json").read_text(encoding="utf-8"))
-
-
 def bundled_checklists() -> list[str]:
     return sorted(p.stem for p in bundled_dir("checklists").glob("*.yaml"))
 
@@ -89,12 +81,7 @@ def load_checklist(name_or_path: str) -> Checklist:
 
 
 def _parse(data: object, shown: str) -> Checklist:
-    validator = jsonschema.Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.message))
-    if errors:
-        error = jsonschema.exceptions.best_match(errors) or errors[0]
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise BadChecklistError(f"checklist {shown}: field {where}: {error.message}")
+    check(data, "checklist.schema.json", f"checklist {shown}", BadChecklistError)
     assert isinstance(data, dict)
     groups = tuple((g["id"], g["title"]) for g in data["groups"])
     group_ids = {g for g, _ in groups}

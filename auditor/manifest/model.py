@@ -6,20 +6,15 @@ Every declaration keeps its line in the file, so findings can say "declared in r
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 from auditor.errors import BadManifestError
 from auditor.escape import printable
 from auditor.mot.release import MotRelease, read_mot_release
-from auditor.resources import bundled_dir
-from auditor.safe_yaml import YamlError, load_yaml
+from auditor.schema_check import load_checked_yaml
 
 MANIFEST_FILE = "release.yaml"
 
@@ -54,21 +49,8 @@ class Manifest:
     """The Model Openness Tool YAML this manifest was read from, when it was one."""
 
 
-@cache
-def _schema() -> dict:
-    return json.loads((bundled_dir("schemas") / "manifest.schema.json").read_text(encoding="utf-8"))
-
-
 def read_manifest(text: str, shown: str) -> Manifest:
-    try:
-        data = load_yaml(text)
-    except YamlError as error:
-        raise BadManifestError(f"manifest {shown}: {error}") from None
-    errors = list(jsonschema.Draft202012Validator(_schema()).iter_errors(data))
-    if errors:
-        error = jsonschema.exceptions.best_match(errors) or errors[0]
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise BadManifestError(f"manifest {shown}: field {where}: {error.message}")
+    data = load_checked_yaml(text, "manifest.schema.json", f"manifest {shown}", BadManifestError)
     lines = _location_lines(text)
     declarations = []
     for component, locations in sorted(data["components"].items()):

@@ -8,17 +8,12 @@ any classification of such a file meaningless.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
-
-import jsonschema
 
 from auditor.errors import BadManifestError
 from auditor.mot.names import BY_NAME
-from auditor.resources import bundled_dir
-from auditor.safe_yaml import YamlError, load_yaml
+from auditor.schema_check import check, load_checked_yaml
 
 
 @dataclass(frozen=True)
@@ -61,34 +56,15 @@ class MotRelease:
         return next((entry for entry in self.licenses if entry.kind == kind), None)
 
 
-@cache
-def mot_schema() -> dict[str, Any]:
-    return json.loads((bundled_dir("schemas") / "mot-mof.schema.json").read_text(encoding="utf-8"))
-
-
-def _validator() -> jsonschema.protocols.Validator:
-    schema = mot_schema()
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    # MOT validates with Opis, which checks `format: date`; jsonschema checks it only when asked.
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
-
-
 def validate_mot(data: Any, shown: str) -> None:
-    """Raise BadManifestError ("FILE: field X: message") unless `data` fits MOT's schema."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    if errors:
-        error = jsonschema.exceptions.best_match(errors) or errors[0]
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise BadManifestError(f"{shown}: field {where}: {error.message}")
+    """Raise BadManifestError ("FILE: field X: message") unless `data` fits MOT's schema (dates
+    checked as MOT's validator checks them)."""
+    check(data, "mot-mof.schema.json", shown, BadManifestError)
 
 
 def read_mot_release(text: str, shown: str) -> MotRelease:
     """A MOT release from YAML text; `shown` names the file in errors."""
-    try:
-        data = load_yaml(text)
-    except YamlError as error:
-        raise BadManifestError(f"{shown}: {error}") from None
-    validate_mot(data, shown)
+    data = load_checked_yaml(text, "mot-mof.schema.json", shown, BadManifestError)
     framework, release = data["framework"], data["release"]
 
     licenses = []

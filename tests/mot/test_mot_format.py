@@ -15,13 +15,13 @@ from auditor.evaluation.checklist import load_checklist
 from auditor.formats import FORMATS
 from auditor.formats.mot import FRAMEWORK_DATE, MotFormat
 from auditor.mot import classify, component_for_mot_name, read_mot_release
-from auditor.mot.release import mot_schema
 from auditor.report import PASSING, Report
+from auditor.schema_check import schema
 from auditor.sources.interface import Target
 from auditor.sources.local import LocalFolderSource
 
 RELEASE_NAMES = sorted(p.name for p in RELEASES.iterdir() if p.is_dir())
-SCHEMA = mot_schema()
+SCHEMA = schema("mot-mof.schema.json")
 VALIDATOR_CLASS = jsonschema.validators.validator_for(SCHEMA, default=jsonschema.Draft202012Validator)
 VALIDATOR = VALIDATOR_CLASS(SCHEMA, format_checker=VALIDATOR_CLASS.FORMAT_CHECKER)
 
