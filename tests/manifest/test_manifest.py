@@ -103,3 +103,24 @@ def test_external_locations_are_referenced() -> None:
 def test_invalid_manifests_name_the_field(text: str, field: str) -> None:
     with pytest.raises(BadManifestError, match=field.replace("(", r"\(").replace(")", r"\)")):
         read_manifest(text, "release.yaml")
+
+
+def test_hub_and_lfs_hashes_are_compared_without_downloading(run_cli, tmp_path: Path, monkeypatch) -> None:
+    from hub_server import FakeFile, FakeRepo, HubServer
+
+    weights = FakeFile(b"\x08" + b"\x00" * 2047, size=50 * 1024 * 1024, lfs=True)
+    pointer = ("version https://git-lfs.github.com/spec/v1\noid sha256:" + "c" * 64 + "\nsize 123\n").encode()
+    repo = FakeRepo("org/m", {"model.onnx": weights, "LICENSE": FakeFile(b"SPDX-License-Identifier: MIT\n"),
+                              "extra.safetensors": FakeFile(pointer)})
+    manifest = tmp_path / "release.yaml"
+    manifest.write_text("name: m\ncomponents:\n  model-parameters:\n"
+                        f"    - path: model.onnx\n      sha256: {weights.sha256}\n"
+                        f"    - path: extra.safetensors\n      sha256: {'d' * 64}\n")
+    with HubServer([repo]) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        report = run_cli("hf://org/m", "--manifest", manifest, "--verify-hashes", "--format", "json",
+                         "--fail-on", "never").json()
+        served = hub.bytes_served("model.onnx")
+    assert served < 64 * 1024
+    (mismatch,) = findings(report, "OSAID-M005")
+    assert mismatch["path"] == "extra.safetensors" and "c" * 64 in mismatch["message"] and "d" * 64 in mismatch["message"]
