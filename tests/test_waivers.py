@@ -83,7 +83,8 @@ def test_default_waivers_file_in_the_release(tmp_path: Path, run_cli) -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ("waivers:\n  - id: training-code\n    reason: x\n    approved_by: y\n", "expires"),
     ("waivers:\n  - id: Training Code\n    reason: x\n    approved_by: y\n    expires: 2026-01-01\n", "waivers/0/id"),
-    ("waivers:\n  - id: training-code\n    reason: x\n    approved_by: y\n    expires: 2026-02-30\n", "is not a 'date'"),
+    ("waivers:\n  - id: training-code\n    reason: x\n    approved_by: y\n    expires: 2026-02-30\n",
+     "is not a 'date'"),
     ("waivers: [unclosed\n", "waivers"),
     ("a: &x [1]\nb: *x\n", "aliases"),
 ])

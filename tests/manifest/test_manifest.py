@@ -123,4 +123,5 @@ def test_hub_and_lfs_hashes_are_compared_without_downloading(run_cli, tmp_path: 
         served = hub.bytes_served("model.onnx")
     assert served < 64 * 1024
     (mismatch,) = findings(report, "OSAID-M005")
-    assert mismatch["path"] == "extra.safetensors" and "c" * 64 in mismatch["message"] and "d" * 64 in mismatch["message"]
+    assert mismatch["path"] == "extra.safetensors"
+    assert "c" * 64 in mismatch["message"] and "d" * 64 in mismatch["message"]
