@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-import yaml
-
 from auditor.resources import package_data
+from auditor.safe_yaml import load_yaml
 
 Level = Literal["error", "warning", "note"]
 
@@ -49,7 +48,7 @@ class Finding:
 
 @cache
 def finding_codes() -> dict[str, FindingCode]:
-    raw = yaml.safe_load(package_data("findings.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(package_data("findings.yaml").read_text(encoding="utf-8"))
     return {
         code: FindingCode(code=code, name=entry["name"], level=entry["level"],
                           summary=entry["summary"], explanation=entry["explanation"].strip())

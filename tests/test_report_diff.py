@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import RELEASES
+from support import RELEASES
 
 
 def write_report(run_cli, release: Path, out: Path) -> Path:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import RELEASES
+from support import RELEASES
 
 from auditor.audit import run_audit
 from auditor.evaluation.checklist import load_checklist

@@ -63,7 +63,7 @@ class DocumentsDetector(Detector):
     def _classify(self, artifact: Artifact) -> list[Evidence]:
         found: list[Evidence] = []
         is_pdf = artifact.suffix == ".pdf" and artifact.head.startswith(b"%PDF")
-        document = markdown_of(artifact) if artifact.suffix in TEXT_SUFFIXES else None
+        document = markdown_of(artifact) if artifact.suffix in TEXT_SUFFIXES and _may_be_document(artifact) else None
         if document is not None:
             if document.front_matter_error:
                 self._malformed.append(Finding(artifact.path, "OSAID-A012",
@@ -95,6 +95,17 @@ class DocumentsDetector(Detector):
         if SAMPLE_PATH.search(artifact.path) and artifact.size > 0:
             found.append(Evidence("sample-outputs", self.name, "sample model outputs", path=artifact.path))
         return found
+
+
+DOC_FOLDER = re.compile(r"(^|/)(docs?|documentation|reports?|papers?|cards?)(/|$)", re.IGNORECASE)
+
+
+def _may_be_document(artifact: Artifact) -> bool:
+    """Cards, reports and papers are at the top of a release, in a docs folder, or named for what
+    they are; the thousands of other text files in a large release are not parsed as documents."""
+    name = artifact.name
+    return (artifact.folder.count("/") < 1 or DOC_FOLDER.search(artifact.folder) is not None
+            or any(p.search(name) for p in (MODEL_CARD_NAME, DATA_CARD_NAME, REPORT_NAME, PAPER_NAME, EVAL_NAME)))
 
 
 def _model_card(artifact: Artifact, document: MarkdownDocument) -> list[Evidence]:

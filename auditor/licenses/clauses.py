@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from auditor.licenses.interface import Restriction
 from auditor.resources import package_data
+from auditor.safe_yaml import load_yaml
 
 MAX_QUOTE = 400
 CUE_WINDOW = 120
@@ -57,7 +56,7 @@ def _together(groups: tuple[re.Pattern[str], ...], sentence: str) -> bool:
 
 @cache
 def _kinds() -> tuple[_ClauseKind, ...]:
-    raw = yaml.safe_load(package_data("restrictive_clauses.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(package_data("restrictive_clauses.yaml").read_text(encoding="utf-8"))
     return tuple(
         _ClauseKind(kind, entry["code"], entry["freedom"], entry["osd"],
                     tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),

@@ -35,6 +35,7 @@ NOTICE_FILE = re.compile(r"^notice", re.IGNORECASE)
 AGREEMENT_TITLE = re.compile(r"licen[cs]e agreement|terms of use|acceptable use policy|"
                              r"^\W*licen[cs]e\W*$|public licen[cs]e", re.IGNORECASE)
 DOC_SUFFIXES = frozenset({"", ".md", ".txt", ".rst", ".markdown"})
+TERMS_HINT = re.compile(r"licen[cs]|terms|agreement|policy|eula|legal", re.IGNORECASE)
 SOURCE_SUFFIXES = frozenset({".py", ".sh", ".js", ".ts", ".c", ".h", ".cc", ".cpp", ".cu", ".rs",
                              ".go", ".java", ".md", ".yaml", ".yml", ".toml", ".cfg", ".ipynb"})
 
@@ -85,6 +86,8 @@ def _is_license_file(artifact: Artifact) -> bool:
     if (artifact.suffix not in DOC_SUFFIXES or MODEL_CARD_NAME.match(artifact.name)
             or artifact.size > 512 * 1024):
         return False
+    if artifact.folder.count("/") >= 1 and not TERMS_HINT.search(artifact.name):
+        return False  # deep in the tree, only a file named like terms is read for a licence title
     text = artifact.text
     if not text:
         return False

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from auditor.licenses.reference_texts import ReferenceLicense, reference_licenses
+from auditor.licenses.reference_index import ReferenceIndex, reference_index
+from auditor.licenses.reference_texts import ReferenceLicense
 
 EXACT = 0.95
 CANDIDATE = 0.80
@@ -44,9 +45,16 @@ def dice(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
 
 
-@cache
+NORMALISER_VERSION = "1"
+"""Bump when `_tokens` changes: cached reference word sets are keyed by it."""
+
+
+def _index() -> ReferenceIndex:
+    return reference_index(NORMALISER_VERSION, words)
+
+
 def _reference_words(reference: ReferenceLicense) -> frozenset[str]:
-    return words(reference.text())
+    return _index().words(reference.id)
 
 
 @cache
@@ -72,7 +80,7 @@ def best_match(text: str) -> LicenseMatch | None:
     # Dice can reach CANDIDATE only between sets of comparable size; file size is a cheap proxy,
     # so only texts within a generous size band are read and normalised.
     size = len(text.encode("utf-8"))
-    candidates = [r for r in reference_licenses()
+    candidates = [r for r in _index().references
                   if size / 4 <= r.size <= size * 4 + 2048 and dice(mine, _reference_words(r)) >= CANDIDATE]
     if not candidates:
         return None

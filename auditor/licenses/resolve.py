@@ -9,6 +9,8 @@ card's `license:`. Several licences at the same level all apply, and the worst c
 
 from __future__ import annotations
 
+import posixpath
+from collections import defaultdict
 from dataclasses import dataclass
 
 from auditor.licenses.interface import (
@@ -30,28 +32,66 @@ class ResolvedLicense:
         return " + ".join(names) if names else "none found"
 
 
-def _depth(declaration: LicenseDeclaration) -> int:
-    return 0 if declaration.scope == "" else declaration.scope.count("/") + 1
+@dataclass(frozen=True)
+class LicenseIndex:
+    """Declarations by where they apply, so finding the licences of a path costs its depth, not the
+    number of declarations (a release with 10,000 SPDX headers has 10,000 of them)."""
+
+    own: dict[str, list[LicenseDeclaration]]
+    files_by_scope: dict[str, list[LicenseDeclaration]]
+    cards: list[LicenseDeclaration]
+
+    @classmethod
+    def of(cls, declarations: list[LicenseDeclaration]) -> LicenseIndex:
+        own: dict[str, list[LicenseDeclaration]] = defaultdict(list)
+        files: dict[str, list[LicenseDeclaration]] = defaultdict(list)
+        cards = []
+        for d in declarations:
+            if d.origin in FILE_SCOPED:
+                own[d.scope].append(d)
+            elif d.origin == "file":
+                files[d.scope].append(d)
+            else:
+                cards.append(d)
+        return cls(dict(own), dict(files), cards)
 
 
-def _nearest(declarations: list[LicenseDeclaration]) -> list[LicenseDeclaration]:
-    deepest = max((_depth(d) for d in declarations), default=0)
-    return [d for d in declarations if _depth(d) == deepest]
+_last: tuple[list[LicenseDeclaration], int, LicenseIndex] | None = None
+
+
+def _index(declarations: list[LicenseDeclaration]) -> LicenseIndex:
+    """The index of the declarations list passed last: an audit resolves many paths against one."""
+    global _last
+    if _last is None or _last[0] is not declarations or _last[1] != len(declarations):
+        _last = (declarations, len(declarations), LicenseIndex.of(declarations))
+    return _last[2]
+
+
+def _scopes_above(path: str | None) -> list[str]:
+    """The folders whose licence files cover `path`, nearest first ('' is the release root)."""
+    if path is None:
+        return [""]
+    scopes, folder = [], path
+    while folder:
+        folder = posixpath.dirname(folder)
+        scopes.append(folder)
+    return scopes
 
 
 def licenses_for_path(component: str, path: str | None,
                       declarations: list[LicenseDeclaration]) -> list[LicenseDeclaration]:
-    own = [d for d in declarations if d.origin in FILE_SCOPED and d.covers(path)]
-    if own:
-        return own
-    files = [d for d in declarations if d.origin == "file" and d.covers(path)]
-    named = [d for d in files if component in d.components]
-    if named:
-        return _nearest(named)
-    general = [d for d in files if not d.components]
-    if general:
-        return _nearest(general)
-    return [d for d in declarations if d.origin == "model-card"]
+    index = _index(declarations)
+    if path is not None and path in index.own:
+        return index.own[path]
+    general: list[LicenseDeclaration] = []
+    for scope in _scopes_above(path):
+        here = index.files_by_scope.get(scope, [])
+        named = [d for d in here if component in d.components]
+        if named:
+            return named
+        if not general:
+            general = [d for d in here if not d.components]
+    return general or index.cards
 
 
 def resolve_component_license(component: str, paths: list[str | None],

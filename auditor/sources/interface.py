@@ -79,19 +79,15 @@ class Artifact:
     digest: str | None = None
     """The content's sha256 when the source records it (a Hub LFS file), without reading it."""
 
-    @property
-    def name(self) -> str:
-        return posixpath.basename(self.path)
-
-    @property
-    def folder(self) -> str:
-        return posixpath.dirname(self.path)
-
-    @property
-    def suffix(self) -> str:
-        return posixpath.splitext(self.name)[1].lower()
-
     read_error: str | None = field(default=None, init=False)
+    # Derived once: detectors ask for these hundreds of thousands of times on a large release.
+    name: str = field(init=False, repr=False)
+    folder: str = field(init=False, repr=False)
+    suffix: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.folder, self.name = posixpath.split(self.path)
+        self.suffix = posixpath.splitext(self.name)[1].lower()
 
     def read(self, offset: int, length: int) -> bytes:
         """Bytes of the file; on an I/O error, no bytes and `read_error` says why."""

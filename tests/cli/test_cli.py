@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import RELEASES, tree_digest
+from support import RELEASES, tree_digest
 
 ANSI = re.compile(r"\x1b\[")
 

@@ -7,7 +7,7 @@ import pickle
 import struct
 from pathlib import Path
 
-from conftest import tree_digest
+from support import tree_digest
 
 
 class _RunsCommand:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import RELEASES
+from support import RELEASES
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

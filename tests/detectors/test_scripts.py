@@ -142,7 +142,8 @@ def test_malformed_configs_are_findings(tmp_path: Path) -> None:
         "configs/bad.yaml": "lr: [1, 2\n",
         "configs/tagged.yaml": "lr: !!python/object/apply:os.system ['echo hi']\n",
         "configs/bad.json": "{\"lr\": ",
-        "configs/deep.json": "[" * 100000 + "]" * 100000,
+        "configs/deep.json": '{"lr": ' + "[" * 100000 + "]" * 100000 + "}",
+        "configs/unrelated.json": '{"colour": ',  # no training key in it: not read as a training config
         "configs/bad.toml": "lr = = 1\n",
         "configs/broken.py": "lr = (\n",
     }
@@ -157,4 +158,6 @@ def test_malformed_configs_are_findings(tmp_path: Path) -> None:
 def test_yaml_alias_bomb_is_bounded(tmp_path: Path) -> None:
     lines = ["a0: &a0 [lr, batch_size]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
     detection = detect(tmp_path, {"configs/bomb.yaml": "\n".join(lines) + "\n"})
-    assert detection.evidence == [] and detection.findings == []
+    assert detection.evidence == []
+    assert [(f.path, f.code) for f in detection.findings] == [("configs/bomb.yaml", "OSAID-A012")]
+    assert "aliases are not accepted" in detection.findings[0].message

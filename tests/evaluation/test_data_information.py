@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import statuses
+from support import statuses
 
 PARTIAL_CARD = """# Data card
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import RELEASES, statuses
+from support import RELEASES, statuses
 
 EXPECTED = {
     "open-release": {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from conftest import statuses
 from safetensors.numpy import save_file
+from support import statuses
 
 
 def weights(path: Path) -> None:

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import RELEASES, ROOT
+from support import RELEASES, ROOT
 
 from auditor.audit import run_audit
 from auditor.evaluation.checklist import load_checklist

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import pytest
-from conftest import RELEASES
+from support import RELEASES
 
 from auditor.audit import run_audit
 from auditor.evaluation.checklist import load_checklist

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import RELEASES
+from support import RELEASES
 
 from auditor.audit import run_audit
 from auditor.evaluation.checklist import load_checklist

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
-from conftest import RELEASES, ROOT
+from support import RELEASES, ROOT
 
 from auditor.audit import run_audit
 from auditor.detectors.interface import Evidence

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import RELEASES, statuses
+from support import RELEASES, statuses
 
 from auditor.errors import BadManifestError
 from auditor.manifest.model import read_manifest

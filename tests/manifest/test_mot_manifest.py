@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import RELEASES, ROOT
+from support import RELEASES, ROOT
 
 from auditor.mot.evaluator import classify
 from auditor.mot.release import read_mot_release

@@ -8,7 +8,7 @@ from dataclasses import replace
 import jsonschema
 import pytest
 import yaml
-from conftest import RELEASES
+from support import RELEASES
 
 from auditor.audit import run_audit
 from auditor.evaluation.checklist import load_checklist

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import statuses, tree_digest
 from safetensors.numpy import save_file
+from support import statuses, tree_digest
 
 from auditor.errors import BadTargetError
 from auditor.sources.git import GitRevisionSource

@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import RELEASES, statuses
 from hub_server import FakeFile, FakeRepo, HubServer, safetensors_file
+from support import RELEASES, statuses
 
 from auditor.sources import hub as hub_module
 

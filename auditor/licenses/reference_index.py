@@ -1,0 +1,89 @@
+"""The word sets of every reference licence, cached on disk between runs.
+
+Normalising some 270 reference texts costs most of a second; every audit with a licence file needs
+them. They depend only on the installed licensedcode-data, the bundled texts and the normaliser, so
+they are computed once and kept in the user's cache folder (never in a release). A cache that is
+missing, stale, unreadable or unwritable is simply recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from auditor import __version__
+from auditor.licenses.catalog import license_class
+from auditor.licenses.reference_texts import ReferenceLicense, file_from_token, file_token, reference_licenses
+from auditor.resources import package_data
+
+CACHE_ENV = "OSAID_AUDIT_CACHE"
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "osaid-audit"
+
+
+def _key(normaliser_version: str) -> str:
+    try:
+        licensedb = version("licensedcode-data")
+    except PackageNotFoundError:
+        licensedb = "none"
+    texts = package_data("license-texts")
+    bundled = sorted((p.name, p.stat().st_size) for p in texts.iterdir()) if texts.is_dir() else []
+    raw = json.dumps([__version__, licensedb, bundled, normaliser_version])
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ReferenceIndex:
+    references: tuple[ReferenceLicense, ...]
+    _words: dict[str, frozenset[str] | list[str]]
+
+    def words(self, license_id: str) -> frozenset[str]:
+        """A reference's word set; built from the cached list the first time it is asked for."""
+        found = self._words[license_id]
+        if not isinstance(found, frozenset):
+            found = self._words[license_id] = frozenset(found)
+        return found
+
+
+@cache
+def reference_index(normaliser_version: str, compute: Callable[[str], frozenset[str]]) -> ReferenceIndex:
+    """Every reference licence and its normalised word set. `compute(text)` normalises;
+    `normaliser_version` names its behaviour, so a changed normaliser never reads an old cache."""
+    path = cache_dir() / f"reference-index-{_key(normaliser_version)}.json"
+    try:
+        return _load(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    references = reference_licenses()
+    index = ReferenceIndex(references, {r.id: compute(r.text()) for r in references})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(_dump(index)), encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        pass  # a read-only home: recompute next time
+    return index
+
+
+def _dump(index: ReferenceIndex) -> list[dict[str, object]]:
+    return [{"id": r.id, "name": r.name, "source": r.source, "file": file_token(r.file), "size": r.size,
+             "words": sorted(index.words(r.id))} for r in index.references]
+
+
+def _load(entries: list[dict]) -> ReferenceIndex:
+    references = tuple(ReferenceLicense(e["id"], e["name"], license_class(e["id"]), e["source"],
+                                        file_from_token(e["file"]), e["size"]) for e in entries)
+    return ReferenceIndex(references, {e["id"]: e["words"] for e in entries})
