@@ -28,6 +28,21 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
     }
 
 
+MAX_INT_BITS = 4096
+
+
+def _bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An integer of at most MAX_INT_BITS bits: a 100,000-digit literal costs quadratic time to
+    build and cannot even be printed in an error message."""
+    value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if abs(value).bit_length() > MAX_INT_BITS:
+        raise YamlError(f"line {node.start_mark.line + 1}: integer too large")
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
+
+
 def load_yaml(text: str) -> Any:
     if len(text) > MAX_YAML_BYTES:
         raise YamlError(f"YAML larger than {MAX_YAML_BYTES} bytes")
@@ -42,5 +57,7 @@ def load_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as error:
         line = f"line {error.problem_mark.line + 1}: " if error.problem_mark else ""
         raise YamlError(f"{line}{error.problem or error.context or 'invalid YAML'}") from None
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            OverflowError) as error:
+        # PyYAML's constructors raise plain Python errors on some malformed tagged scalars.
         raise YamlError(f"invalid YAML: {type(error).__name__}") from None

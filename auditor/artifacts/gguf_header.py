@@ -55,15 +55,19 @@ class _OutOfBytes(Exception):
 
 
 class _Cursor:
-    def __init__(self, data: bytes, endian: str, size_format: str) -> None:
+    def __init__(self, data: bytes, endian: str, size_format: str, file_size: int | None) -> None:
         self.data = data
         self.position = 8
         self.endian = endian
         self.size_format = size_format
+        self.file_size = file_size
 
     def take(self, length: int) -> bytes:
         end = self.position + length
         if end > len(self.data):
+            if self.file_size is not None and len(self.data) < self.file_size < end:
+                # Past the end of the file itself, not just of the bounded prefix read: a lie.
+                raise MalformedGgufError(f"a length of {length:,} bytes runs past the end of the file")
             raise _OutOfBytes
         chunk = self.data[self.position:end]
         self.position = end
@@ -90,7 +94,7 @@ def parse_gguf_header(read: Callable[[int, int], bytes], file_size: int | None =
         raise MalformedGgufError("truncated before the version")
     endian = _endianness(data[4:8])
     version = struct.unpack(endian + "I", data[4:8])[0]
-    cursor = _Cursor(data, endian, "I" if version == 1 else "Q")
+    cursor = _Cursor(data, endian, "I" if version == 1 else "Q", file_size)
     # When the read returned the whole file, running out of bytes means the file is cut short;
     # otherwise it only means the bounded prefix ended.
     whole = len(data) < READ_LIMIT or (file_size is not None and file_size <= READ_LIMIT)

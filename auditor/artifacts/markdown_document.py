@@ -6,15 +6,19 @@ Only structure is read: headings give sections with line ranges so findings can 
 
 from __future__ import annotations
 
+import bisect
 import re
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from auditor.safe_yaml import YamlError, load_yaml
 from auditor.sources.interface import Artifact
 
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+# The title ends on a character that is not a space or '#', so trailing " # # #" is matched once,
+# without the quadratic backtracking of a lazy `(.+?)` before it.
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*[^ \t#]|.)[ \t#]*$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _URL = re.compile(r"""(?:https?://|magnet:\?)[^\s<>()\[\]"'`]+""", re.IGNORECASE)
@@ -45,6 +49,22 @@ class MarkdownDocument:
     front_matter_error: str | None
     sections: tuple[Section, ...]
     links: tuple[Link, ...]
+
+    def section_at(self, line: int) -> Section | None:
+        """The innermost section holding `line`."""
+        return section_at(self.sections, line, self._section_starts)
+
+    def has_link_between(self, start: int, end: int) -> bool:
+        position = bisect.bisect_left(self._link_lines, start)
+        return position < len(self._link_lines) and self._link_lines[position] <= end
+
+    @cached_property
+    def _section_starts(self) -> list[int]:
+        return [section.line_start for section in self.sections]
+
+    @cached_property
+    def _link_lines(self) -> list[int]:
+        return [link.line for link in self.links]  # in line order: links are collected top down
 
 
 def parse_markdown(text: str) -> MarkdownDocument:
@@ -103,30 +123,41 @@ def _sections(lines: list[str], start: int) -> tuple[Section, ...]:
         first = headings[0][0] if headings else len(lines)
         # The text before the first heading; like a heading's, its body starts after `line_start`.
         sections.append(Section("", 0, start, max(first, start + 1), "\n".join(lines[start:first])))
-    for position, (index, level, title) in enumerate(headings):
-        end = len(lines)
-        for later_index, later_level, _ in headings[position + 1:]:
-            if later_level <= level:
-                end = later_index
-                break
+    # Each section ends at the next heading of its level or above: a stack finds every end in one pass.
+    ends = [len(lines)] * len(headings)
+    open_sections: list[int] = []
+    for position, (index, level, _) in enumerate(headings):
+        while open_sections and headings[open_sections[-1]][1] >= level:
+            ends[open_sections.pop()] = index
+        open_sections.append(position)
+    for (index, level, title), end in zip(headings, ends, strict=True):
         sections.append(Section(title, level, index + 1, end, "\n".join(lines[index + 1:end])))
     return tuple(sections)
 
 
 def _links(lines: list[str], sections: tuple[Section, ...]) -> tuple[Link, ...]:
+    starts = [section.line_start for section in sections]
     links: list[Link] = []
     for number, line in enumerate(lines, start=1):
         for match in _URL.finditer(line):
             url = match.group(0).rstrip(".,;:!?*_")
-            title = section_at(sections, number)
+            title = section_at(sections, number, starts)
             links.append(Link(url, number, f"{title.title if title else ''} | {line.strip()}"))
     return tuple(links)
 
 
-def section_at(sections: tuple[Section, ...], line: int) -> Section | None:
-    """The innermost section holding `line`."""
-    holding = [s for s in sections if s.line_start <= line <= s.line_end]
-    return max(holding, key=lambda s: s.line_start) if holding else None
+def section_at(sections: tuple[Section, ...], line: int, starts: list[int]) -> Section | None:
+    """The innermost section holding `line`: the last one starting at or before it that has not
+    ended (sections are in order, and nest at most six deep). `starts` are their first lines."""
+    position = bisect.bisect_right(starts, line) - 1
+    while position >= 0:
+        section = sections[position]
+        if section.line_end >= line:
+            return section
+        position -= 1
+        if sections[position + 1].level == 0:
+            break
+    return None
 
 
 _PARSED: weakref.WeakKeyDictionary[Artifact, MarkdownDocument | None] = weakref.WeakKeyDictionary()

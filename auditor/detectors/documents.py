@@ -12,7 +12,6 @@ from typing import ClassVar
 from auditor.artifacts.markdown_document import (
     MarkdownDocument,
     markdown_of,
-    section_at,
 )
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.findings import Finding
@@ -40,7 +39,7 @@ PAPER_URL = re.compile(r"arxiv\.org/(abs|pdf)/|doi\.org/|openreview\.net/|aclant
 EVAL_NAME = re.compile(r"(eval|result|benchmark|score|leaderboard)", re.IGNORECASE)
 EVAL_SUFFIXES = frozenset({".json", ".jsonl", ".csv", ".tsv", ".md", ".yaml", ".yml", ".txt"})
 EVAL_SECTION = re.compile(r"evaluation|results|benchmark|performance", re.IGNORECASE)
-NUMBER = re.compile(r"\d+\.\d+|\d+%")
+NUMBER = re.compile(r"(?<!\d)\d+(?:\.\d+|%)")  # anchored: no quadratic retries along a run of digits
 
 SAMPLE_PATH = re.compile(r"(^|/)(samples|generations?|sample[_-]?outputs?|example[_-]?outputs?)(/|\.|$)|"
                          r"sample[_-]?outputs?|generations", re.IGNORECASE)
@@ -83,7 +82,7 @@ class DocumentsDetector(Detector):
             for link in document.links:
                 if PAPER_URL.search(link.url):
                     # The section tells whether the paper is cited for its data (see data_information).
-                    holder = section_at(document.sections, link.line)
+                    holder = document.section_at(link.line)
                     found.append(Evidence("research-paper", self.name, f"paper linked: {link.url}",
                                           path=artifact.path, line=link.line, url=link.url,
                                           strength="referenced",

@@ -12,7 +12,6 @@ import re
 from auditor.artifacts.markdown_document import (
     MarkdownDocument,
     markdown_of,
-    section_at,
 )
 from auditor.detectors.interface import Evidence
 from auditor.evaluation.checklist import DataInformationItem
@@ -83,7 +82,7 @@ def _covered(item: DataInformationItem,
     for path, _, document in documents:
         for section in document.sections:
             # A listing with links needs few words; prose must have some substance.
-            substance = (_has_link(document, section.line_start, section.line_end) if item.needs_link
+            substance = (document.has_link_between(section.line_start, section.line_end) if item.needs_link
                          else len(section.body.split()) >= MIN_SECTION_WORDS)
             if section.title and item.headings.search(section.title) and substance:
                 return ItemResult(item.id, item.title, "covered", path, section.line_start, section.title)
@@ -93,12 +92,8 @@ def _covered(item: DataInformationItem,
                 continue
             for offset, line in enumerate(section.body.splitlines(), start=section.line_start + 1):
                 if item.phrases.search(line) and (
-                        not item.needs_link or _has_link(document, section.line_start, section.line_end)):
-                    holder = section_at(document.sections, offset)
+                        not item.needs_link or document.has_link_between(section.line_start, section.line_end)):
+                    holder = document.section_at(offset)
                     return ItemResult(item.id, item.title, "covered", path, offset,
                                       holder.title if holder and holder.title else None)
     return None
-
-
-def _has_link(document: MarkdownDocument, start: int, end: int) -> bool:
-    return any(start <= link.line <= end for link in document.links)

@@ -142,7 +142,8 @@ def expression_class(expression: str) -> tuple[str, LicenseClass]:
             continue
         elif after_with:
             after_with = False  # an exception only adds permissions: it never changes the class
-            terms[-1][-1] += f" WITH {token}"
+            if terms[-1]:
+                terms[-1][-1] += f" WITH {token}"
         else:
             terms[-1].append(canonical_id(token) or token)
     classes = [worst_class([license_class(canonical_id(i.split(" WITH ")[0])) for i in term])

@@ -7,11 +7,11 @@ files the text. Nothing ever reads a whole large file.
 from __future__ import annotations
 
 import posixpath
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 
 from auditor.findings import Finding
 
@@ -68,9 +68,16 @@ class Source(ABC):
             yield data
 
 
-@dataclass(eq=False)
+_UNREAD = object()
+
+
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class Artifact:
-    """One file of the release. `path` is POSIX and relative to the release root."""
+    """One file of the release. `path` is POSIX and relative to the release root.
+
+    Slotted and lean: a large release has hundreds of thousands of them. Content is read lazily and
+    cached (the first 4 KiB, and the text of small text files) so detectors share one read.
+    """
 
     path: str
     size: int
@@ -84,9 +91,12 @@ class Artifact:
     name: str = field(init=False, repr=False)
     folder: str = field(init=False, repr=False)
     suffix: str = field(init=False, repr=False)
+    _head: bytes | None = field(default=None, init=False, repr=False)
+    _text: object = field(default=_UNREAD, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.folder, self.name = posixpath.split(self.path)
+        folder, self.name = posixpath.split(self.path)
+        self.folder = sys.intern(folder)  # thousands of files share a folder name
         self.suffix = posixpath.splitext(self.name)[1].lower()
 
     def read(self, offset: int, length: int) -> bytes:
@@ -99,14 +109,21 @@ class Artifact:
             self.read_error = error.strerror or str(error)
             return b""
 
-    @cached_property
+    @property
     def head(self) -> bytes:
         """The first 4 KiB (enough for every magic number and an LFS pointer)."""
-        return self.read(0, 4096)
+        if self._head is None:
+            self._head = self.read(0, 4096)
+        return self._head
 
-    @cached_property
+    @property
     def text(self) -> str | None:
         """The decoded text of a small text file; None when large, binary or unreadable."""
+        if self._text is _UNREAD:
+            self._text = self._decode()
+        return self._text  # type: ignore[return-value]
+
+    def _decode(self) -> str | None:
         if self.kind is not ArtifactKind.FILE or self.size > TEXT_LIMIT:
             return None
         data = self.head if self.size <= 4096 else self.read(0, self.size)
