@@ -11,6 +11,7 @@ import ast
 import json
 import posixpath
 import re
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -215,8 +216,18 @@ class RoleMatch:
     name_hint: bool
 
 
+_CLASSIFIED: weakref.WeakKeyDictionary[Artifact, tuple[RoleMatch, ...] | None] = weakref.WeakKeyDictionary()
+
+
 def classify(artifact: Artifact) -> tuple[RoleMatch, ...] | None:
-    """The roles of a `.py` or `.ipynb` artifact, sorted by role; None when it cannot be analysed."""
+    """The roles of a `.py` or `.ipynb` artifact, sorted by role; None when it cannot be analysed.
+    Computed once per audit: the scripts detector asks again for every file a script launches."""
+    if artifact not in _CLASSIFIED:
+        _CLASSIFIED[artifact] = _classify(artifact)
+    return _CLASSIFIED[artifact]
+
+
+def _classify(artifact: Artifact) -> tuple[RoleMatch, ...] | None:
     text = artifact.text
     if text is None:
         return None

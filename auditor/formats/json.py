@@ -13,6 +13,17 @@ from auditor.licenses.interface import LicenseDeclaration
 from auditor.licenses.resolve import ResolvedLicense
 from auditor.report import Report, RequirementResult
 
+MAX_EVIDENCE = 200
+"""Evidence listed per requirement or component; the rest is counted in `evidence_omitted` (a
+release with 10,000 training scripts does not need 10,000 entries to prove it has training code)."""
+
+
+def evidence_list(evidence: tuple[Evidence, ...]) -> dict[str, Any]:
+    listed = {"evidence": [evidence_dict(e) for e in evidence[:MAX_EVIDENCE]]}
+    if len(evidence) > MAX_EVIDENCE:
+        listed["evidence_omitted"] = len(evidence) - MAX_EVIDENCE
+    return listed
+
 
 def _path(path: str | None) -> str | None:
     return printable(path) if path is not None else None
@@ -45,7 +56,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 def requirement_dict(r: RequirementResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": r.id, "title": r.title, "group": r.group, "required": r.required, "status": r.status,
-        "evidence": [evidence_dict(e) for e in r.evidence], "license": resolved_dict(r.license),
+        **evidence_list(r.evidence), "license": resolved_dict(r.license),
         "reasons": [printable(reason.message) for reason in r.reasons], "remediation": r.remediation,
         "source": r.source, "waiver": r.waiver,
     }
@@ -70,8 +81,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "mof_class": report.mof_class,
         "summary": report.summary,
         "requirements": [requirement_dict(r) for r in report.requirements],
-        "components": [{"id": c.id, "name": c.name, "status": c.status,
-                        "evidence": [evidence_dict(e) for e in c.evidence],
+        "components": [{"id": c.id, "name": c.name, "status": c.status, **evidence_list(c.evidence),
                         "license": resolved_dict(c.license),
                         "reasons": [printable(reason.message) for reason in c.reasons]}
                        for c in report.components],
