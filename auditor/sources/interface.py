@@ -18,6 +18,8 @@ from auditor.findings import Finding
 TEXT_LIMIT = 2 * 1024 * 1024
 """Files larger than this are never decoded as text."""
 STREAM_CHUNK = 1024 * 1024
+HEAD_BYTES = 4096
+"""Enough for every magic number, an LFS pointer and an SPDX header."""
 
 
 class ArtifactKind(StrEnum):
@@ -113,12 +115,14 @@ class Artifact:
     def head(self) -> bytes:
         """The first 4 KiB (enough for every magic number and an LFS pointer)."""
         if self._head is None:
-            self._head = self.read(0, 4096)
+            self._head = self.read(0, HEAD_BYTES)
         return self._head
 
     @property
     def text(self) -> str | None:
         """The decoded text of a small text file; None when large, binary or unreadable."""
+        if self.size <= HEAD_BYTES:
+            return self._decode()  # decoding the cached head again is cheaper than keeping both
         if self._text is _UNREAD:
             self._text = self._decode()
         return self._text  # type: ignore[return-value]
@@ -126,7 +130,7 @@ class Artifact:
     def _decode(self) -> str | None:
         if self.kind is not ArtifactKind.FILE or self.size > TEXT_LIMIT:
             return None
-        data = self.head if self.size <= 4096 else self.read(0, self.size)
+        data = self.head if self.size <= HEAD_BYTES else self.read(0, self.size)
         if self.read_error is not None or b"\x00" in data:
             return None
         try:
