@@ -10,6 +10,7 @@ are looked up so their cards and licences can feed data information.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,6 +59,7 @@ class HubSource(Source):
         self._origin: dict[str, tuple[str, str, str]] = {}
         self._cache: dict[str, bytes] = {}
         self.downloaded = 0
+        self._readable: set[str] = set()
 
     def target(self) -> Target:
         return Target(kind="hub", location=str(self._target), revision=self._target.revision or "main",
@@ -72,6 +74,13 @@ class HubSource(Source):
         artifacts = [Artifact(s.rfilename, int(s.size or 0), self, digest=s.lfs.sha256 if s.lfs else None)
                      for s in info.siblings or []]
         findings: list[Finding] = []
+        self._readable = _files_to_read(artifacts)
+        unread = sum(1 for a in artifacts if a.size <= WHOLE_FILE_LIMIT and a.path not in self._readable
+                     and not _is_binary_name(a.path))
+        if unread:
+            findings.append(Finding("", "OSAID-A014", f"{unread} small files were not read: a Hub audit reads at "
+                                                      f"most {MAX_FILES_READ} whole files (cards, licences, "
+                                                      "configs, then code named for what it does)"))
         revisions = self._revisions(findings)
         inventory = Inventory(self.target(), artifacts, findings, revisions=revisions)
         self._add_dataset_cards(inventory)
@@ -123,6 +132,7 @@ class HubSource(Source):
                 if sibling.rfilename == "README.md":
                     path = f"{DATASET_CARD_PREFIX}{name}/README.md"
                     self._origin[path] = ("dataset", name, info.sha or "main")
+                    self._readable.add(path)
                     inventory.artifacts.append(Artifact(path, int(sibling.size or 0), self))
         inventory.__post_init__()
 
@@ -145,6 +155,9 @@ class HubSource(Source):
     def read(self, artifact: Artifact, offset: int, length: int) -> bytes:
         if artifact.path in self._cache:
             return self._cache[artifact.path][offset:offset + length]
+        if artifact.size <= WHOLE_FILE_LIMIT and not _is_binary_name(artifact.path) \
+                and artifact.path not in self._readable:
+            return b""  # beyond the request budget: counted once in an OSAID-A014 finding
         if artifact.size <= WHOLE_FILE_LIMIT and self.downloaded + artifact.size <= DOWNLOAD_BUDGET:
             data = self._get(artifact.path, 0, max(artifact.size, 1))
             self._cache[artifact.path] = data
@@ -194,6 +207,43 @@ class HubSource(Source):
                 return _with_retries(call)
         except _Retry as retry:
             raise SourceUnavailableError(_status_message(shown, what, retry.status)) from None
+
+
+MAX_FILES_READ = 64
+"""Whole files fetched per Hub audit: the requests stay a small constant whatever the repo's size."""
+_FIRST = re.compile(r"^(readme|model[_-]?card|data[_-]?card|datasheet|licen[cs]e|copying|notice|use[_-]?policy|"
+                    r"release\.yaml|\.osaid-waivers\.yaml|\.gitmodules|config\.json|generation_config\.json|"
+                    r"tokenizer_config\.json|requirements.*\.txt|pyproject\.toml|setup\.(py|cfg)|environment\.ya?ml)"
+                    r"|\.index\.json$", re.IGNORECASE)
+_ROLE_NAME = re.compile(r"train|tune|generat|infer|serv|eval|model|preprocess|dedup|filter|tokeni|data|run|main",
+                        re.IGNORECASE)
+_CODE = (".py", ".sh", ".ipynb", ".yaml", ".yml", ".toml", ".json", ".md", ".txt")
+_BINARY = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".h5", ".hdf5", ".npy", ".npz",
+           ".msgpack", ".tflite", ".parquet", ".arrow", ".pdf", ".model", ".pkl", ".pickle", ".zip")
+
+
+def _is_binary_name(path: str) -> bool:
+    """Weights, data and other binaries are read by range (their first bytes), never whole."""
+    return path.lower().endswith(_BINARY)
+
+
+def _files_to_read(artifacts: list[Artifact]) -> set[str]:
+    """The whole files worth fetching, best first: cards, licences and configs; then code whose name
+    says what it does, shallow before deep; then other code and configs."""
+    def rank(artifact: Artifact) -> tuple[int, int, str]:
+        name = artifact.name
+        if _FIRST.search(name) and artifact.folder.count("/") < 2:
+            group = 0
+        elif name.endswith(_CODE) and _ROLE_NAME.search(name):
+            group = 1
+        elif name.endswith(_CODE):
+            group = 2
+        else:
+            group = 3
+        return (group, artifact.path.count("/"), artifact.path)
+
+    small = [a for a in artifacts if a.size <= WHOLE_FILE_LIMIT and not _is_binary_name(a.path)]
+    return {a.path for a in sorted(small, key=rank)[:MAX_FILES_READ]}
 
 
 class _Retry(Exception):

@@ -182,3 +182,20 @@ def test_same_release_as_folder_git_tag_and_hub(run_cli, tmp_path: Path, monkeyp
     assert as_folder["verdict"] == as_tag["verdict"] == as_hub["verdict"] == "open-source-ai"
     assert as_tag["target"]["kind"] == "git" and as_tag["target"]["revision"] == "v1.0"
     assert len(as_tag["target"]["commit"]) == 40
+
+
+def test_requests_stay_a_small_constant_plus_the_shards(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"src/module_{i:04d}.py": FakeFile(b"import torch\nx = 1\n") for i in range(990)}
+    files.update({f"model-{i:05d}-of-00008.safetensors": safetensors_file({f"w{i}": ("BF16", [4096, 4096])})
+                  for i in range(8)})
+    files["README.md"] = FakeFile(b"---\nlicense: apache-2.0\n---\n# Model Details\n")
+    files["config.json"] = FakeFile(b'{"architectures": ["LlamaForCausalLM"]}')
+    with HubServer([FakeRepo("org/many", files)]) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        report = run_cli("hf://org/many", "--format", "json", "--fail-on", "never").json()
+        requests = len(hub.requests)
+        shard_requests = len(hub.requests_to(r"\.safetensors$"))
+    assert requests <= 2 + hub_module.MAX_FILES_READ + 2 * 8  # info, refs, whole files, two ranges per shard
+    assert shard_requests <= 2 * 8
+    assert any(f["code"] == "OSAID-A014" and "not read" in f["message"] for f in report["findings"])
+    assert statuses(report)["model-parameters"] == "satisfied"
