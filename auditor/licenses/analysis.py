@@ -37,6 +37,8 @@ class LicenseAnalysis:
 def analyse_license_text(text: str) -> LicenseAnalysis:
     match = best_match(text)
     identifier = SPDX_IDENTIFIER.search(text[:4096])
+    if identifier is not None and not identifier.group(1).strip():
+        identifier = None  # "SPDX-License-Identifier:" with nothing after it names no licence
     if match is None and identifier is not None:
         expression, klass = expression_class(identifier.group(1))
         spdx_id = canonical_id(expression)

@@ -77,7 +77,9 @@ class _Sentence:
 def _sentences(text: str) -> list[_Sentence]:
     """Sentences with the lines they stand on; paragraphs never share a sentence."""
     sentences: list[_Sentence] = []
-    lines = text.splitlines()
+    # Lines as editors and GitHub number them: only \n ends a line (splitlines() would also break
+    # at the form feeds of GNU licence texts and shift every citation after them).
+    lines = [line.rstrip("\r") for line in text.split("\n")]
     index = 0
     while index < len(lines):
         if not lines[index].strip():
