@@ -4,6 +4,7 @@ loopback interface or reads a developer's Hugging Face token or cache."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from huggingface_hub.utils import close_session
 from support import CliResult
 
 from auditor.cli import main
+
+# One licence-index cache per test session, never the developer's own.
+os.environ.setdefault("OSAID_AUDIT_CACHE", tempfile.mkdtemp(prefix="osaid-audit-cache-"))
 
 
 @pytest.fixture
