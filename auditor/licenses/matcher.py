@@ -93,7 +93,7 @@ def added_lines(text: str, reference: ReferenceLicense) -> set[int]:
     """Line numbers of `text` with wording the reference lacks: what a modifier added."""
     known = _reference_trigrams(reference)
     added = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # numbered as clause analysis numbers them
         line_trigrams = trigrams(line)
         if len(line_trigrams) >= 2 and len(line_trigrams - known) / len(line_trigrams) > 0.5:
             added.add(number)

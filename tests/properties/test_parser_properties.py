@@ -50,7 +50,7 @@ from auditor.artifacts.safetensors_header import (
     parse_safetensors_header,
 )
 from auditor.errors import BadManifestError
-from auditor.licenses.analysis import SPDX_IDENTIFIER, LicenseAnalysis, analyse_license_text
+from auditor.licenses.analysis import LicenseAnalysis, analyse_license_text
 from auditor.licenses.clauses import MAX_QUOTE
 from auditor.licenses.interface import Restriction
 from auditor.manifest.model import Declaration, Manifest, read_manifest
@@ -673,20 +673,57 @@ def test_analyse_license_text_never_raises(text: str) -> None:
     assert analysis.license_class in _CLASSES
     assert isinstance(analysis.name, str)
     assert analysis.id is None or isinstance(analysis.id, str)
-    identifier = SPDX_IDENTIFIER.search(text[:4096])
-    if analysis.name == "" and analysis.id == "" and identifier and not identifier.group(1).strip():
-        event("known bug tolerated: blank-spdx-identifier-gives-empty-id-and-name")
-    else:
-        assert analysis.name and analysis.id != ""
+    assert analysis.name and analysis.id != ""
     assert analysis.match is None or 0.0 <= analysis.match <= 1.0
-    total = line_count(text)
+    lines = text.split("\n")  # lines as editors number them: only \n ends one
     for restriction in analysis.restrictions:
         assert isinstance(restriction, Restriction)
-        assert 1 <= restriction.line_start <= restriction.line_end <= total
+        assert 1 <= restriction.line_start <= restriction.line_end <= len(lines)
+        assert lines[restriction.line_start - 1].strip() and lines[restriction.line_end - 1].strip()
         assert restriction.text and len(restriction.text) <= MAX_QUOTE
         assert restriction.code.startswith("OSAID-L")
     order = [(r.line_start, r.kind) for r in analysis.restrictions]
     assert order == sorted(order)
+
+
+APACHE = (ROOT / "fixtures" / "licenses" / "apache-2.0.txt").read_text(encoding="utf-8")
+RESTRICTIVE_SENTENCES = [
+    "You may not use the Work or any Derivative Works for commercial purposes.",
+    "You may not use the Work or any output of it to improve any other large language model.",
+    "If the monthly active users of your products exceed 700 million, you must request a license from the Licensor.",
+    "You may not use the Work for military purposes or in any way that violates applicable law.",
+]
+NON_NEWLINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\r"
+"""What str.splitlines() also breaks at, and an editor does not."""
+
+
+@st.composite
+def modified_open_licences(draw: st.DrawFn) -> tuple[str, int]:
+    """(Apache 2.0 with a restrictive paragraph added, the line of that paragraph); sometimes with
+    characters that only str.splitlines() takes for line breaks sprinkled in the licence."""
+    paragraphs = APACHE.split("\n\n")
+    if draw(st.booleans()):
+        for _ in range(draw(st.integers(1, 4))):
+            index = draw(st.integers(0, len(paragraphs) - 1))
+            at = draw(st.integers(0, len(paragraphs[index])))
+            paragraphs[index] = paragraphs[index][:at] + draw(st.sampled_from(NON_NEWLINE_BREAKS)) \
+                + paragraphs[index][at:]
+    where = draw(st.integers(0, len(paragraphs)))
+    paragraphs.insert(where, draw(st.sampled_from(RESTRICTIVE_SENTENCES)))
+    text = "\n\n".join(paragraphs)
+    return text, "\n\n".join(paragraphs[:where]).count("\n") + (3 if where else 1)
+
+
+@given(modified_open_licences())
+def test_a_restriction_added_to_an_open_licence_is_found(case: tuple[str, int]) -> None:
+    text, line = case
+    analysis = analyse_license_text(text)
+    found = analysis.license_class == "restricted" and any(r.line_start == line for r in analysis.restrictions)
+    if not found and any(c in text for c in NON_NEWLINE_BREAKS):
+        # Known (see the xfail test below): matcher.added_lines numbers lines with splitlines().
+        event("known bug tolerated: added-lines-numbered-by-splitlines")
+        return
+    assert found, (analysis.license_class, [(r.kind, r.line_start) for r in analysis.restrictions])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -771,10 +808,7 @@ def test_read_manifest_returns_a_manifest_or_bad_manifest_error(text: str) -> No
         assert (declaration.path is None) != (declaration.url is None)  # exactly one place
         assert declaration.line is None or 1 <= declaration.line <= line_count(text)
         assert declaration.license is None or (isinstance(declaration.license, str) and declaration.license)
-        if declaration.sha256 is not None and not re.fullmatch(r"[0-9a-f]{64}", declaration.sha256):
-            # Known: the schema's `^...$` patterns accept one trailing newline (see the xfail test below).
-            assert re.fullmatch(r"[0-9a-f]{64}\n", declaration.sha256)
-            event("known bug tolerated: schema-pattern-accepts-trailing-newline")
+        assert declaration.sha256 is None or re.fullmatch(r"[0-9a-f]{64}", declaration.sha256)
 
 
 _dates = st.dates().map(dt.date.isoformat)
@@ -803,10 +837,7 @@ def test_load_waivers_returns_waivers_or_bad_waivers_error(text: str) -> None:
         assert isinstance(waiver.expires, dt.date) and waiver.expires.isoformat() == entry["expires"]
         assert waiver.reason and waiver.approved_by
         assert waiver.line is None or 1 <= waiver.line <= line_count(text)
-        if not WAIVER_ID.fullmatch(waiver.id):
-            # Known: the schema's `^...$` patterns accept one trailing newline (see the xfail test below).
-            assert WAIVER_ID.fullmatch(waiver.id.removesuffix("\n"))
-            event("known bug tolerated: schema-pattern-accepts-trailing-newline")
+        assert WAIVER_ID.fullmatch(waiver.id)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -870,8 +901,6 @@ def test_regression_spdx_expression_starting_with_with(text: str) -> None:
     assert isinstance(analyse_license_text(text), LicenseAnalysis)
 
 
-# Fixed since found (kept as regression tests).
-
 _TRAILING_NEWLINE = {
     "manifest sha256": "name: x\ncomponents:\n  model-parameters:\n    - path: m.bin\n      sha256: \""
                        + "a" * 64 + "\\n\"\n",
@@ -883,7 +912,8 @@ _TRAILING_NEWLINE = {
 @example("manifest sha256")
 @example("waiver id")
 @explicit_only
-def test_known_bug_schema_patterns_accept_a_trailing_newline(case: str) -> None:
+def test_regression_schema_patterns_refuse_a_trailing_newline(case: str) -> None:
+    """Was: `$` in the schemas' patterns (jsonschema uses re.search) also matched before a final newline."""
     text = _TRAILING_NEWLINE[case]
     if case == "manifest sha256":
         with pytest.raises(BadManifestError, match="sha256"):
@@ -897,7 +927,8 @@ def test_known_bug_schema_patterns_accept_a_trailing_newline(case: str) -> None:
 @example("SPDX-License-Identifier: ")
 @example("/* SPDX-License-Identifier: */\n")
 @explicit_only
-def test_known_bug_blank_spdx_identifier(text: str) -> None:
+def test_regression_blank_spdx_identifier(text: str) -> None:
+    """Was: LicenseAnalysis(id='', name='') for an SPDX-License-Identifier with nothing after it."""
     analysis = analyse_license_text(text)
     assert analysis.name and analysis.id != ""
 
@@ -905,6 +936,21 @@ def test_known_bug_blank_spdx_identifier(text: str) -> None:
 @given(st.sampled_from(["Terms.\x0c\nYou may not use the Model for commercial purposes.\n"]))
 @example("Terms.\x0c\nYou may not use the Model for commercial purposes.\n")
 @explicit_only
-def test_known_bug_cited_lines_count_form_feeds_as_line_breaks(text: str) -> None:
+def test_regression_cited_lines_ignore_form_feeds(text: str) -> None:
+    """Was: clause lines numbered by str.splitlines(), which also breaks at \\f, \\v, \\x85, U+2028..."""
     (restriction,) = analyse_license_text(text).restrictions
     assert restriction.line_end <= text.count("\n")  # the sentence is on line 2 of 2
+
+
+# Open.
+
+
+@given(st.sampled_from(["\x0c"]))
+@example("\x0c")
+@example("\u2028")
+@explicit_only
+def test_known_bug_added_lines_and_clause_lines_disagree_after_a_form_feed(brk: str) -> None:
+    text = APACHE.replace("TERMS AND CONDITIONS", "TERMS AND" + brk + "CONDITIONS", 1) \
+        + "\nYou may not use the Work or any Derivative Works for commercial purposes.\n"
+    analysis = analyse_license_text(text)
+    assert analysis.license_class == "restricted", (analysis.id, analysis.license_class, analysis.match)
