@@ -11,11 +11,11 @@ lines shuffled, tags and anchors sprinkled into YAML, licence texts assembled fr
 sentences). The number of examples comes from the hypothesis profile (conftest.py): "ci" for
 `make test`, "fuzz" for `make fuzz`.
 
-Bugs these properties found keep their failing examples (`@example`) at the end of this file:
-fixed ones as regression tests, open ones as strict xfail tests. The general properties tolerate
-exactly the open ones (checked where they occur, recorded as a hypothesis event) so that they keep
-exploring everything else; a fix makes its xfail test pass, which fails it as strict: then turn
-it into a regression test and drop its tolerance.
+Bugs these properties found keep their failing examples (`@example`) at the end of this file, as
+regression tests once fixed. While a bug is open, its example lives in a strict xfail test and the
+general property tolerates exactly that failure (recorded as a hypothesis event) so that it keeps
+exploring everything else; the fix makes the xfail test pass, which fails it as strict: then turn
+it into a regression test and drop the tolerance.
 """
 
 from __future__ import annotations
@@ -718,12 +718,8 @@ def modified_open_licences(draw: st.DrawFn) -> tuple[str, int]:
 def test_a_restriction_added_to_an_open_licence_is_found(case: tuple[str, int]) -> None:
     text, line = case
     analysis = analyse_license_text(text)
-    found = analysis.license_class == "restricted" and any(r.line_start == line for r in analysis.restrictions)
-    if not found and any(c in text for c in NON_NEWLINE_BREAKS):
-        # Known (see the xfail test below): matcher.added_lines numbers lines with splitlines().
-        event("known bug tolerated: added-lines-numbered-by-splitlines")
-        return
-    assert found, (analysis.license_class, [(r.kind, r.line_start) for r in analysis.restrictions])
+    assert analysis.license_class == "restricted" and any(r.line_start == line for r in analysis.restrictions), (
+        analysis.license_class, [(r.kind, r.line_start) for r in analysis.restrictions])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -942,14 +938,13 @@ def test_regression_cited_lines_ignore_form_feeds(text: str) -> None:
     assert restriction.line_end <= text.count("\n")  # the sentence is on line 2 of 2
 
 
-# Open.
-
-
 @given(st.sampled_from(["\x0c"]))
 @example("\x0c")
 @example("\u2028")
 @explicit_only
-def test_known_bug_added_lines_and_clause_lines_disagree_after_a_form_feed(brk: str) -> None:
+def test_regression_added_lines_numbered_as_clause_lines(brk: str) -> None:
+    """Was: matcher.added_lines numbered lines with splitlines(), clause analysis by \\n only: after a
+    form feed the added restrictive sentence was never read and the text was classed osi-approved."""
     text = APACHE.replace("TERMS AND CONDITIONS", "TERMS AND" + brk + "CONDITIONS", 1) \
         + "\nYou may not use the Work or any Derivative Works for commercial purposes.\n"
     analysis = analyse_license_text(text)
