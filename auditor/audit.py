@@ -33,14 +33,17 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
               today: dt.date | None = None, progress: Progress | None = None,
               manifest: Manifest | None = None, verify_hashes: bool = False,
               hash_progress: HashProgress | None = None, inventory: Inventory | None = None,
-              release_files: bool = True) -> Report:
+              release_files: bool = True, release_waivers: bool = True,
+              exclude: frozenset[str] = frozenset()) -> Report:
     """Audit a release. `waivers` and `manifest` default to the release's own `.osaid-waivers.yaml`
     and `release.yaml`, if it has them; `progress` is told each stage (the CLI shows it on a
     terminal); `hash_progress` gets the files to hash and then the bytes hashed. `inventory` reuses
-    a listing already made; `release_files=False` ignores the release's own manifest and waivers."""
+    a listing already made; `release_files=False` ignores the release's own manifest and waivers,
+    `release_waivers=False` only its waivers (an adopter's audit of someone else's release);
+    `exclude` names paths left out of the audit (this run's own outputs inside the release)."""
     report_progress = progress or (lambda _stage: None)
     report_progress("listing files")
-    inventory = inventory or source.inventory()
+    inventory = _without(inventory or source.inventory(), exclude)
     detection = Detection()
     for detector in ALL_DETECTORS:
         report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
@@ -64,8 +67,29 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     if manifest is not None and manifest.mot is not None:
         report = compare_with_mot(report, manifest.mot)
     if waivers is None:
-        waivers = _release_waivers(inventory) if release_files else []
+        waivers = _release_waivers(inventory) if release_files and release_waivers else []
+    if release_files and not release_waivers and inventory.get(DEFAULT_WAIVERS_FILE) is not None:
+        report = replace(report, findings=tuple(sorted(report.findings + (_ignored_waivers_finding(),),
+                                                       key=Finding.sort_key)))
     return apply_waivers(report, waivers, today or dt.date.today()) if waivers else report
+
+
+def _without(inventory: Inventory, exclude: frozenset[str]) -> Inventory:
+    """The inventory without the excluded files, nor the findings about them or about a folder
+    that holds nothing else (git's "untracked" for a folder made for a report)."""
+    if not exclude:
+        return inventory
+    artifacts = [a for a in inventory.artifacts if a.path not in exclude]
+
+    def about_excluded(finding: Finding) -> bool:
+        if finding.path in exclude:
+            return True
+        folder = finding.path.rstrip("/") + "/"
+        return (folder != "/" and any(path.startswith(folder) for path in exclude)
+                and not any(a.path.startswith(folder) for a in artifacts))
+
+    return replace(inventory, artifacts=artifacts,
+                   findings=[f for f in inventory.findings if not about_excluded(f)])
 
 
 def _release_manifest(inventory: Inventory) -> Manifest | None:
@@ -83,7 +107,12 @@ def _release_waivers(inventory: Inventory) -> list[Waiver]:
         return []
     if artifact.text is None:
         raise BadWaiversError(f"waivers {DEFAULT_WAIVERS_FILE}: not a readable text file")
-    return load_waivers(artifact.text, DEFAULT_WAIVERS_FILE)
+    return load_waivers(artifact.text, DEFAULT_WAIVERS_FILE, origin="release")
+
+
+def _ignored_waivers_finding() -> Finding:
+    return Finding(DEFAULT_WAIVERS_FILE, "OSAID-W003",
+                   "the release ships its own waivers; ignored (--no-release-waivers)")
 
 
 def _with_url(evidence: Evidence, inventory: Inventory) -> Evidence:

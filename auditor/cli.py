@@ -12,13 +12,17 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.escape import printable
+from auditor.output_file import OutputError, check_destination, path_inside, refuse_release_file, write_output
+
+if TYPE_CHECKING:
+    from auditor.sources import Inventory, Source
 
 SUBCOMMANDS = ("explain", "license", "diff", "badge", "init")
 
@@ -69,6 +73,10 @@ def run(
         "--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
     waivers: Annotated[Path | None, typer.Option(
         help="Waivers file (default: .osaid-waivers.yaml in the release, if present).")] = None,
+    no_release_waivers: Annotated[bool, typer.Option(
+        "--no-release-waivers", envvar="OSAID_AUDIT_NO_RELEASE_WAIVERS",
+        help="Ignore a .osaid-waivers.yaml shipped inside the audited release (when auditing someone "
+             "else's release).")] = False,
     manifest: Annotated[Path | None, typer.Option(
         help="The declared release: a release.yaml or a Model Openness Tool YAML "
              "(default: release.yaml in the release, if present).")] = None,
@@ -81,21 +89,23 @@ def run(
     from auditor.audit import run_audit
     from auditor.evaluation.checklist import load_checklist
     from auditor.formats import FORMATS
-    from auditor.gate import failing_requirements
+    from auditor.gate import failing_requirements, waiver_gate_note
     from auditor.sources import open_source
 
     source = open_source(target, rev, offline)
     loaded = load_checklist(checklist)
-    if output is not None and rev is None and "://" not in target:
-        _refuse_output_inside(output, Path(target))
+    inside = _output_inside(output, target)
     from auditor.manifest.model import read_manifest_file
     from auditor.waivers import read_waivers_file
 
     waiver_list = read_waivers_file(waivers) if waivers is not None else None
     declared = read_manifest_file(manifest) if manifest is not None else None
     with _progress(enabled=format.value in ("text", "markdown", "html")) as (progress, hash_progress):
+        inventory = _revision_listing(source, output, inside) if rev is not None and output and inside else None
         report = run_audit(source, loaded, waivers=waiver_list, progress=progress, manifest=declared,
-                           verify_hashes=verify_hashes, hash_progress=hash_progress)
+                           inventory=inventory, exclude=frozenset({inside} if inside is not None else ()),
+                           verify_hashes=verify_hashes, hash_progress=hash_progress,
+                           release_waivers=not no_release_waivers)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)
@@ -103,14 +113,14 @@ def run(
     if output is None:
         sys.stdout.write(rendered)
     else:
-        try:
-            output.write_text(rendered, encoding="utf-8")
-        except OSError as error:
-            raise AuditorError(f"cannot write {printable(str(output))}: {error.strerror}") from None
+        write_output(output, rendered, may_replace=refuse_release_file if inside is not None else None)
     failing = failing_requirements(report, fail_on.value)
     if failing:
         typer.echo(f"audit: gate failed (--fail-on {fail_on.value}): {', '.join(failing)}", err=True)
         raise typer.Exit(1)
+    note = waiver_gate_note(report, fail_on.value)
+    if note:
+        typer.echo(f"audit: {printable(note)}", err=True)
 
 
 @contextlib.contextmanager
@@ -136,12 +146,28 @@ def _progress(enabled: bool) -> Iterator[tuple[Callable[[str], None] | None,
         yield (lambda text: bars.update(stage, description=f"auditing: {text}")), hashing
 
 
-def _refuse_output_inside(output: Path, target: Path) -> None:
-    """An auditor never writes into what it audits."""
-    real_target = os.path.realpath(target)
-    real_output = os.path.realpath(output)
-    if os.path.commonpath([real_target, real_output]) == real_target:
-        raise AuditorError(f"refusing to write {printable(str(output))} inside the audited release")
+def _output_inside(output: Path | None, target: str) -> str | None:
+    """The report's path inside the audited folder (the release folder, or the repository's work
+    tree for --rev; a Hub repo has none), or None. Refuses, before the audit starts, a destination
+    nothing may be written to, and a release file: inside, only a new file or an earlier report."""
+    from auditor.sources.hub_target import is_hub_target
+
+    if output is None:
+        return None
+    exists = check_destination(output)
+    inside = None if is_hub_target(target) else path_inside(output, target)
+    if inside is not None and exists:
+        refuse_release_file(output)
+    return inside
+
+
+def _revision_listing(source: Source, output: Path, inside: str) -> Inventory:
+    """For --rev with a report inside the work tree: the revision's files, after refusing a report
+    path committed in it (its work-tree copy is a release file even if this tool wrote it)."""
+    inventory = source.inventory()
+    if inventory.get(inside) is not None:
+        raise OutputError(f"refusing to write {printable(str(output))}: it is committed in the audited revision")
+    return inventory
 
 
 @app.command("explain")
@@ -222,10 +248,7 @@ def badge(
     if output is None:
         sys.stdout.write(svg)
         return
-    try:
-        output.write_text(svg, encoding="utf-8")
-    except OSError as error:
-        raise AuditorError(f"cannot write {printable(str(output))}: {error.strerror}") from None
+    write_output(output, svg)
 
 
 @app.command("init")
@@ -245,15 +268,17 @@ def init(
 
     source = LocalFolderSource(target)
     path = output or Path(target) / MANIFEST_FILE
-    if path.exists() and not force:
-        raise AuditorError(f"{printable(str(path))} exists; use --force to overwrite it")
+
+    def refuse_existing(_path: Path) -> None:
+        if not force:
+            raise OutputError(f"{printable(str(path))} exists; use --force to overwrite it")
+
+    if check_destination(path):
+        refuse_existing(path)
     loaded = load_checklist(checklist)
     inventory = source.inventory()
     report = run_audit(source, loaded, inventory=inventory, release_files=False)
-    try:
-        path.write_text(draft_manifest(report, loaded, inventory), encoding="utf-8")
-    except OSError as error:
-        raise AuditorError(f"cannot write {printable(str(path))}: {error.strerror}") from None
+    write_output(path, draft_manifest(report, loaded, inventory), may_replace=refuse_existing)
     typer.echo(f"wrote {printable(str(path))}: complete it, then run 'audit {printable(target)}'")
 
 
@@ -264,13 +289,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         result = app(args=args, prog_name="audit", standalone_mode=False)
     except AuditorError as error:
-        typer.echo(f"audit: error: {error}", err=True)
+        typer.echo(f"audit: error: {printable(str(error))}", err=True)
         raise SystemExit(error.exit_code) from None
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("audit: interrupted", err=True)
         raise SystemExit(130) from None
     except typer.TyperException as error:  # usage errors: bad option, missing argument
-        typer.echo(f"audit: error: {error.format_message()}", err=True)
+        typer.echo(f"audit: error: {printable(error.format_message())}", err=True)
         raise SystemExit(2) from None
     except Exception as error:  # noqa: BLE001 - the contract is one line, never a traceback
         typer.echo(f"audit: internal error: {type(error).__name__}: {printable(str(error))} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from auditor.report import Report, Status
+from auditor.report import Report, RequirementResult, Status, WaiverResult
 
 FailOn = Literal["blocked", "missing", "partial", "never"]
 FAIL_ON_LEVELS: tuple[FailOn, ...] = ("blocked", "missing", "partial", "never")
@@ -21,6 +21,28 @@ _FAILING: dict[str, frozenset[Status]] = {
 def failing_requirements(report: Report, fail_on: FailOn) -> list[str]:
     failing = _FAILING[fail_on]
     return [r.id for r in report.requirements if r.required and r.status in failing and r.waiver is None]
+
+
+def waived_failures(report: Report, fail_on: FailOn) -> list[tuple[RequirementResult, WaiverResult | None]]:
+    """The required requirements that would fail the gate but for a waiver, each with its waiver."""
+    failing = _FAILING[fail_on]
+    active = {w.id: w for w in report.waivers if w.status == "active"}
+    return [(r, active.get(r.id)) for r in report.requirements
+            if r.required and r.status in failing and r.waiver is not None]
+
+
+def waiver_gate_note(report: Report, fail_on: FailOn) -> str | None:
+    """One sentence when the gate passes only because of waivers, saying whose they are; else None."""
+    waived = waived_failures(report, fail_on)
+    if not waived or failing_requirements(report, fail_on):
+        return None
+    parts = []
+    for requirement, waiver in waived:
+        whose = ("the release's own " + waiver.path) if waiver is not None and waiver.origin == "release" else (
+            waiver.path if waiver is not None else "a waiver")
+        approver = f", approved by {waiver.approved_by}" if waiver is not None else ""
+        parts.append(f"{requirement.id} ({whose}{approver})")
+    return f"the gate passes only because of waivers: {'; '.join(parts)}"
 
 
 def failing_statuses(fail_on: str) -> frozenset[Status]:

@@ -85,6 +85,8 @@ class WaiverResult:
     status: Literal["active", "expired", "unused"]
     path: str
     line: int | None
+    origin: Literal["release", "user"] = "user"
+    """`release` when the audited release ships the waiver itself (its `.osaid-waivers.yaml`)."""
 
 
 @dataclass(frozen=True)

@@ -114,4 +114,5 @@ def render_diff(diff: ReportDiff) -> str:
     if len(lines) == 1:
         lines.append("No requirement or finding changed.")
     lines.append("Result: worse" if diff.got_worse else "Result: not worse")
-    return "\n".join(lines) + "\n"
+    # Every string came from a JSON report, which may spell any control character as `\u001b`.
+    return "".join(printable(line) + "\n" for line in lines)

@@ -3,6 +3,10 @@
 A waiver names a requirement id or a finding code. What it matches stays in the report, marked as
 waived, and no longer fails the gate. An expired waiver counts for nothing and is itself reported,
 as is a waiver that matches nothing (it is stale, or misspelt).
+
+Whose a waiver is matters: a release's own `.osaid-waivers.yaml` is the producer excusing itself,
+so every waiver records its origin, the summary says when the gate passes only because of waivers,
+and an adopter can ignore the release's own with `--no-release-waivers`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from auditor.schema_check import load_checked_yaml
 
 DEFAULT_WAIVERS_FILE = ".osaid-waivers.yaml"
 
+WaiverOrigin = Literal["release", "user"]
+"""`release`: shipped inside the audited release; `user`: a file given with `--waivers`."""
+
 
 class BadWaiversError(AuditorError):
     """The waivers file is missing, not YAML, or fails its schema."""
@@ -33,9 +40,10 @@ class Waiver:
     expires: dt.date
     path: str
     line: int | None
+    origin: WaiverOrigin = "user"
 
 
-def load_waivers(text: str, shown: str) -> list[Waiver]:
+def load_waivers(text: str, shown: str, origin: WaiverOrigin = "user") -> list[Waiver]:
     """Waivers from YAML text; `shown` names the file in errors and findings."""
     data = load_checked_yaml(text, "waivers.schema.json", f"waivers {shown}", BadWaiversError)
     lines = _entry_lines(text)
@@ -43,7 +51,7 @@ def load_waivers(text: str, shown: str) -> list[Waiver]:
     for index, entry in enumerate(data["waivers"]):
         expires = dt.date.fromisoformat(entry["expires"])  # the schema's format check vouches for it
         waivers.append(Waiver(entry["id"], entry["reason"], entry["approved_by"], expires, shown,
-                              lines[index] if index < len(lines) else None))
+                              lines[index] if index < len(lines) else None, origin))
     return waivers
 
 
@@ -72,7 +80,7 @@ def apply_waivers(report: Report, waivers: list[Waiver], today: dt.date) -> Repo
         status: Literal["active", "expired", "unused"] = (
             "expired" if waiver.expires < today else "active" if matched else "unused")
         results.append(WaiverResult(waiver.id, waiver.reason, waiver.approved_by, waiver.expires.isoformat(),
-                                    status, waiver.path, waiver.line))
+                                    status, waiver.path, waiver.line, waiver.origin))
         if status == "expired":
             extra.append(Finding(waiver.path, "OSAID-W001",
                                  f"waiver for {waiver.id} expired on {waiver.expires.isoformat()} "
@@ -92,4 +100,5 @@ def apply_waivers(report: Report, waivers: list[Waiver], today: dt.date) -> Repo
 
 
 def _label(waiver: Waiver) -> str:
-    return f"{waiver.reason} (approved by {waiver.approved_by}, until {waiver.expires.isoformat()})"
+    whose = "the release's own waiver, " if waiver.origin == "release" else ""
+    return f"{waiver.reason} ({whose}approved by {waiver.approved_by}, until {waiver.expires.isoformat()})"

@@ -7,7 +7,9 @@ The real ``huggingface_hub`` client can be pointed at it (``HfApi(endpoint=hub.u
         HfApi(endpoint=hub.url).model_info("org/model", files_metadata=True)
 
 It listens on 127.0.0.1 (port 0), records every request in ``hub.requests`` and can inject faults
-(``fail``, ``delay``, ``malformed_json``, ``endless_pagination``).
+(``fail``, ``delay``, ``malformed_json``, ``endless_pagination``, and the hostile ``drip``, ``truncate``,
+``reset``, ``compress`` and ``answer``). Every fault ends: a dripping answer stops when the client goes or
+the server closes, and nothing is ever sent that was not generated within a bounded size.
 
 Served (``{type}`` is ``models`` or ``datasets``; revisions and tree paths may be URL-quoted with ``%2F``):
 
@@ -42,6 +44,7 @@ Access rules follow what huggingface.co answers (errors carry ``X-Error-Code``/`
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -197,9 +200,34 @@ class _Rule:
     statuses: list[int] = field(default_factory=list)
     seconds: float = 0.0
     retry_after: int | None = None
+    fraction: float = 1.0
+    after_headers: bool = False
+    body: bytes = b""
+    content_type: str = ""
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and self.pattern.search(path) is not None
+
+
+class _CutShort(Exception):
+    """The truncated answer has sent all it will: the connection is closed."""
+
+
+class _DripWriter:
+    """Writes one byte every ``interval`` seconds; gives up when the server closes."""
+
+    def __init__(self, writer: Any, interval: float, stopping: threading.Event) -> None:
+        self._writer, self._interval, self._stopping = writer, interval, stopping
+
+    def write(self, data: bytes) -> int:
+        for i in range(len(data)):
+            if self._stopping.wait(self._interval):
+                raise ConnectionAbortedError("server closing")
+            self._writer.write(data[i : i + 1])
+        return len(data)
+
+    def flush(self) -> None:
+        self._writer.flush()
 
 
 class _HubError(Exception):
@@ -227,6 +255,11 @@ class HubServer:
         self._delays: list[_Rule] = []
         self._malformed: list[_Rule] = []
         self._endless: list[_Rule] = []
+        self._drips: list[_Rule] = []
+        self._truncations: list[_Rule] = []
+        self._resets: list[_Rule] = []
+        self._compressed: list[_Rule] = []
+        self._answers: list[_Rule] = []
         self._connections: set[socket.socket] = set()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -309,6 +342,32 @@ class HubServer:
         with self._lock:
             self._endless.append(_Rule(re.compile(path_regex)))
 
+    def drip(self, path_regex: str, interval: float = 1.0, *, after_headers: bool = False) -> None:
+        """Send matching answers one byte every ``interval`` seconds, from the status line on (or from the
+        body on, with ``after_headers``); the connection is not reused."""
+        with self._lock:
+            self._drips.append(_Rule(re.compile(path_regex), seconds=interval, after_headers=after_headers))
+
+    def truncate(self, path_regex: str, fraction: float = 0.5) -> None:
+        """Send only ``fraction`` of each matching answer's body (its Content-Length unchanged), then close."""
+        with self._lock:
+            self._truncations.append(_Rule(re.compile(path_regex), fraction=fraction))
+
+    def reset(self, path_regex: str) -> None:
+        """Read each matching request, then reset the connection (TCP RST) without answering."""
+        with self._lock:
+            self._resets.append(_Rule(re.compile(path_regex)))
+
+    def compress(self, path_regex: str) -> None:
+        """Send matching JSON answers gzip-compressed (``Content-Encoding: gzip``), asked for or not."""
+        with self._lock:
+            self._compressed.append(_Rule(re.compile(path_regex)))
+
+    def answer(self, path_regex: str, body: bytes, content_type: str = "application/json") -> None:
+        """Answer matching requests with ``200`` and this body (an HTML page, JSON of the wrong shape, ...)."""
+        with self._lock:
+            self._answers.append(_Rule(re.compile(path_regex), body=body, content_type=content_type))
+
     # inspection -----------------------------------------------------------------------------------------------
 
     def bytes_served(self, path_suffix: str = "") -> int:
@@ -339,8 +398,11 @@ class HubServer:
             return sum(rule.seconds for rule in self._delays if rule.matches(method, path))
 
     def _flagged(self, rules: list[_Rule], method: str, path: str) -> bool:
+        return self._rule_for(rules, method, path) is not None
+
+    def _rule_for(self, rules: list[_Rule], method: str, path: str) -> _Rule | None:
         with self._lock:
-            return any(rule.matches(method, path) for rule in rules)
+            return next((rule for rule in rules if rule.matches(method, path)), None)
 
     def _track(self, conn: socket.socket, add: bool) -> None:
         with self._lock:
@@ -359,6 +421,12 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.hub._track(self.connection, True)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+            pass  # the client went away between requests (as a client that refuses an answer does)
 
     def finish(self) -> None:
         try:
@@ -396,26 +464,41 @@ class _Handler(BaseHTTPRequestHandler):
         self._body = self.rfile.read(length) if length else b""
         self._rec = Request(method, unquote(split.path), self._query, headers, headers.get("range"))
         self.hub._record(self._rec)
+        self._drip = self.hub._rule_for(self.hub._drips, method, self._rec.path)
+        self._cut: int | None = None
+        socket_writer = self.wfile
+        if self._drip is not None:
+            self.close_connection = True
+            if not self._drip.after_headers:
+                self.wfile = _DripWriter(socket_writer, self._drip.seconds, self.hub._stopping)
         try:
             seconds = self.hub._delay_for(method, self._rec.path)
             if seconds:
                 self.hub._stopping.wait(seconds)
+            if self.hub._flagged(self.hub._resets, method, self._rec.path):
+                return self._reset_connection()
             failure = self.hub._take_failure(method, self._rec.path)
+            answer = self.hub._rule_for(self.hub._answers, method, self._rec.path)
             try:
                 if failure is not None:
                     status, retry_after = failure
                     extra = {"Retry-After": str(retry_after)} if retry_after is not None else {}
                     raise _HubError(status, f"Injected failure ({status})", headers=extra)
+                if answer is not None:
+                    self._start(200, {"Content-Type": answer.content_type, "Content-Length": str(len(answer.body))})
+                    return self._write(answer.body)
                 self._route(headers)
             except _HubError as err:
                 self._send_error(err)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, _CutShort):
             self.close_connection = True
         except Exception as exc:  # a bug in the fake: answer 500 rather than dropping the connection
             if self._rec.status:
                 self.close_connection = True
             else:
                 self._send_error(_HubError(500, f"fake hub error: {exc!r}"))
+        finally:
+            self.wfile = socket_writer
 
     def _route(self, headers: dict[str, str]) -> None:
         authed = self._authenticate(headers.get("authorization"))
@@ -646,21 +729,40 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _start(self, status: int, headers: dict[str, str]) -> None:
         self._rec.status = status
+        truncation = self.hub._rule_for(self.hub._truncations, self._method, self._rec.path)
+        if truncation is not None and status < 400 and "Content-Length" in headers:
+            self._cut = int(int(headers["Content-Length"]) * truncation.fraction)
         self.send_response(status)
         self.send_header("X-Request-Id", f"fake-{id(self._rec):x}")
         for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()
+        if self._drip is not None and self._drip.after_headers:
+            self.wfile = _DripWriter(self.wfile, self._drip.seconds, self.hub._stopping)
 
     def _write(self, data: bytes) -> None:
+        if self._cut is not None:
+            data = data[: max(self._cut - self._rec.bytes_sent, 0)]
         self._rec.bytes_sent += len(data)  # counted first: the client may see the bytes before write() returns
         self.wfile.write(data)
+        if self._cut is not None and self._rec.bytes_sent >= self._cut:
+            raise _CutShort
+
+    def _reset_connection(self) -> None:
+        """Close with SO_LINGER 0: the client gets a TCP RST instead of an answer."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def _send_json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
         body = json.dumps(data).encode()
         if status < 400 and self.hub._flagged(self.hub._malformed, self._method, self._rec.path):
             body = body[: max(1, len(body) // 2)]
-        base = {"Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(body))}
+        base = {"Content-Type": "application/json; charset=utf-8"}
+        if self.hub._flagged(self.hub._compressed, self._method, self._rec.path):
+            body = gzip.compress(body, mtime=0)
+            base["Content-Encoding"] = "gzip"
+        base["Content-Length"] = str(len(body))
         self._start(status, {**base, **(headers or {})})
         if self._method != "HEAD":
             self._write(body)

@@ -98,3 +98,59 @@ def test_bad_waivers_file_is_exit_2(tmp_path: Path, run_cli) -> None:
     bad.write_text("waivers: 3\n")
     result = run_cli(RELEASES / "empty", "--waivers", bad)
     assert result.exit_code == 2 and "w.yaml" in result.stderr and result.stderr.count("\n") == 1
+
+
+def _waive_everything(release: Path) -> None:
+    """A release that excuses its own every gap, as an attacker (or a hurried producer) would."""
+    from auditor.evaluation.checklist import load_checklist as load
+
+    entries = "".join(f"  - id: {r.id}\n    reason: later\n    approved_by: the producer\n    expires: 2999-12-31\n"
+                      for r in load("osaid-1.0").requirements)
+    (release / ".osaid-waivers.yaml").write_text("waivers:\n" + entries)
+
+
+def test_the_gate_says_when_it_passes_only_because_of_the_releases_own_waivers(tmp_path: Path, run_cli) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(RELEASES / "empty", release)
+    _waive_everything(release)
+    result = run_cli(release, "--fail-on", "missing")
+    assert result.exit_code == 0
+    assert "gate passes only because of waivers" in result.stderr
+    assert "training-code (the release's own .osaid-waivers.yaml, approved by the producer)" in result.stderr
+    report = run_cli(release, "--format", "json").json()
+    assert {w["origin"] for w in report["waivers"]} == {"release"}
+
+
+def test_no_release_waivers_ignores_the_releases_own(tmp_path: Path, run_cli, monkeypatch) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(RELEASES / "empty", release)
+    _waive_everything(release)
+    result = run_cli(release, "--no-release-waivers", "--format", "json")
+    assert result.exit_code == 1 and "gate failed" in result.stderr
+    report = result.json()
+    assert report["waivers"] == [] and all(r["waiver"] is None for r in report["requirements"])
+    assert [f["path"] for f in report["findings"] if f["code"] == "OSAID-W003"] == [".osaid-waivers.yaml"]
+    monkeypatch.setenv("OSAID_AUDIT_NO_RELEASE_WAIVERS", "1")
+    assert run_cli(release).exit_code == 1
+
+
+def test_a_users_waivers_still_count_with_no_release_waivers(tmp_path: Path, run_cli) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(RELEASES / "grok-style", release)
+    _waive_everything(release)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WAIVERS.replace("2026-12-31", "2999-12-31"))
+    result = run_cli(release, "--no-release-waivers", "--waivers", mine, "--format", "json")
+    origins = {w["id"]: w["origin"] for w in result.json()["waivers"]}
+    assert origins["training-code"] == "user"
+    assert "training-code" not in result.stderr and "data-information" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_the_report_says_when_the_gate_passes_only_because_of_waivers(tmp_path: Path, run_cli, fmt: str) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(RELEASES / "empty", release)
+    _waive_everything(release)
+    assert "gate passes only because of waivers" in run_cli(release, "--format", fmt).stdout
+    assert "gate passes only because of waivers" not in run_cli(release, "--format", fmt,
+                                                                "--no-release-waivers").stdout

@@ -22,6 +22,11 @@ _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*[^ \t#]|.)[ \t#]*$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _URL = re.compile(r"""(?:https?://|magnet:\?)[^\s<>()\[\]"'`]+""", re.IGNORECASE)
+MAX_LINKS = 10_000
+"""Links kept per document: a card or report cites far fewer; beyond this the rest are only counted."""
+CONTEXT_CHARS = 100
+"""Characters kept on each side of a link (and of a section title): enough for the words that say what
+the link is for, and the memory a link takes never grows with the length of its line."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class Link:
     url: str
     line: int
     context: str
-    """The line the link stands on, and the title of its section, for guessing what it points to."""
+    """The title of its section and the text around it on its line, for guessing what it points to."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ class MarkdownDocument:
     front_matter_error: str | None
     sections: tuple[Section, ...]
     links: tuple[Link, ...]
+    """The first MAX_LINKS links, top down."""
+    unread_links: int = 0
+    """Links past MAX_LINKS: counted, not kept."""
 
     def section_at(self, line: int) -> Section | None:
         """The innermost section holding `line`."""
@@ -89,7 +97,8 @@ def parse_markdown(text: str) -> MarkdownDocument:
             elif loaded is not None:
                 error = "front matter is not a mapping"
     sections = _sections(lines, body_start)
-    return MarkdownDocument(front_matter, key_lines, error, sections, _links(lines, sections))
+    links, unread_links = _links(lines, sections)
+    return MarkdownDocument(front_matter, key_lines, error, sections, links, unread_links)
 
 
 def _top_level_key_lines(lines: list[str], offset: int) -> dict[str, int]:
@@ -135,15 +144,22 @@ def _sections(lines: list[str], start: int) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def _links(lines: list[str], sections: tuple[Section, ...]) -> tuple[Link, ...]:
+def _links(lines: list[str], sections: tuple[Section, ...]) -> tuple[tuple[Link, ...], int]:
+    """The first MAX_LINKS links, each with a bounded context, and the number of links past them."""
     starts = [section.line_start for section in sections]
     links: list[Link] = []
+    unread = 0
     for number, line in enumerate(lines, start=1):
         for match in _URL.finditer(line):
+            if len(links) == MAX_LINKS:
+                unread += 1
+                continue
             url = match.group(0).rstrip(".,;:!?*_")
-            title = section_at(sections, number, starts)
-            links.append(Link(url, number, f"{title.title if title else ''} | {line.strip()}"))
-    return tuple(links)
+            section = section_at(sections, number, starts)
+            title = section.title[:CONTEXT_CHARS] if section else ""
+            around = line[max(match.start() - CONTEXT_CHARS, 0):match.end() + CONTEXT_CHARS].strip()
+            links.append(Link(url, number, f"{title} | {around}"))
+    return tuple(links), unread
 
 
 def section_at(sections: tuple[Section, ...], line: int, starts: list[int]) -> Section | None:

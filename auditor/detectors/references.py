@@ -10,7 +10,7 @@ import configparser
 import re
 from typing import ClassVar
 
-from auditor.artifacts.markdown_document import markdown_of
+from auditor.artifacts.markdown_document import MAX_LINKS, markdown_of
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.linked_documents import linking_documents
 from auditor.findings import Finding
@@ -43,6 +43,9 @@ class ReferencesDetector(Detector):
             document = markdown_of(artifact)
             if document is None:
                 continue
+            if document.unread_links:
+                detection.findings.append(Finding(artifact.path, "OSAID-A015", (
+                    f"{document.unread_links:,} links past the first {MAX_LINKS:,} were not read")))
             for link in document.links:
                 component = _component_for(link.url, link.context)
                 if component:

@@ -263,11 +263,12 @@ def _is_makefile(artifact: Artifact) -> bool:
 
 
 def _is_script(artifact: Artifact) -> bool:
+    named = artifact.suffix in SCRIPT_SUFFIXES or _is_makefile(artifact)
+    if not named and artifact.suffix != "":
+        return False  # the name decides: decoding every file would read each whole (on the Hub, by range)
     if artifact.text is None:
         return False
-    if artifact.suffix in SCRIPT_SUFFIXES or _is_makefile(artifact):
-        return True
-    return artifact.suffix == "" and SHEBANG.match(artifact.text) is not None
+    return named or SHEBANG.match(artifact.text) is not None
 
 
 def _is_config_candidate(artifact: Artifact, state: _State) -> bool:

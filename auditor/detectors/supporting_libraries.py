@@ -189,6 +189,8 @@ class SupportingLibrariesDetector(Detector):
                 detection.evidence.append(Evidence(
                     "supporting-libraries", self.name, "tokenizer files: BPE vocabulary and merges",
                     path=artifact.path, details=(("merges", merges),)))
+            elif parser is None and artifact.name != "config.json":
+                continue  # the name decides: decoding every file would read each whole (on the Hub, by range)
             elif artifact.text is None:
                 continue
             elif parser is not None:

@@ -14,6 +14,7 @@ from typing import ClassVar
 from auditor.escape import printable
 from auditor.formats.interface import ReportFormat
 from auditor.formats.wording import VERDICT_TEXT, evidence_lines, location, todo_items
+from auditor.gate import waiver_gate_note
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.report import STATUSES, Report, RequirementResult
 
@@ -183,7 +184,8 @@ class HtmlFormat(ReportFormat):
                f'<meta name="generator" content="osaid-audit {_e(report.tool_version)}">',
                f"<title>OSAID audit: {_e(report.target.location)} \u2014 {_e(verdict)}</title>",
                f"<style>{CSS}</style>", "</head>", "<body>"]
-        out += _header(report, verdict, [(anchor, title) for anchor, title, _ in shown])
+        out += _header(report, verdict, [(anchor, title) for anchor, title, _ in shown],
+                       waiver_gate_note(report, self.fail_on))
         out.append("<main>")
         for anchor, title, body in shown:
             out.append(f'<section id="{anchor}" aria-labelledby="{anchor}-title">')
@@ -200,7 +202,7 @@ class HtmlFormat(ReportFormat):
         return "\n".join(out) + "\n"
 
 
-def _header(report: Report, verdict: str, toc: list[tuple[str, str]]) -> list[str]:
+def _header(report: Report, verdict: str, toc: list[tuple[str, str]], waived: str | None) -> list[str]:
     tone = ("pass" if report.verdict in PASSING_VERDICTS
             else "partial" if report.verdict in PARTIAL_VERDICTS else "fail")
     target = report.target
@@ -224,6 +226,8 @@ def _header(report: Report, verdict: str, toc: list[tuple[str, str]]) -> list[st
         zero = " zero" if count == 0 else ""
         out.append(f'<li><span class="badge {status}{zero}">{count} {_e(status)}</span></li>')
     out.append("</ul>")
+    if waived:
+        out.append(f'<p class="waiver-note"><strong>Note:</strong> {_e(waived)}.</p>')
     out.append('<nav aria-label="Contents"><ul class="toc">')
     out += [f'<li><a href="#{anchor}">{_e(title)}</a></li>' for anchor, title in toc]
     out += ["</ul></nav>", "</header>"]
@@ -340,13 +344,8 @@ def _todo(report: Report) -> list[str]:
     if not todo:
         return ['<p>Nothing to do: every requirement is satisfied or referenced.</p>']
     out = ['<ol class="todo">']
-    for requirement, action in todo:
-        status, _, rest = action.partition("] ")
-        if status.startswith("[") and status[1:] in STATUSES:
-            action = f"{_badge(status[1:])} {_e(rest)}"
-        else:
-            action = _e(action)
-        out.append(f"<li><code>{_e(requirement)}</code> {action}</li>")
+    for t in todo:
+        out.append(f"<li><code>{_e(t.requirement)}</code> {_badge(t.status)} {_e(t.action)}</li>")
     out.append("</ol>")
     return out
 

@@ -6,7 +6,7 @@ import json
 from typing import Any, ClassVar
 
 from auditor.detectors.interface import Evidence
-from auditor.escape import printable
+from auditor.escape import json_safe, printable
 from auditor.findings import Finding
 from auditor.formats.interface import ReportFormat
 from auditor.licenses.interface import LicenseDeclaration
@@ -88,13 +88,20 @@ def report_dict(report: Report) -> dict[str, Any]:
         "licenses": [license_dict(d) for d in report.licenses],
         "findings": [finding_dict(f) for f in report.findings],
         "waivers": [{"id": w.id, "reason": w.reason, "approved_by": w.approved_by, "expires": w.expires,
-                     "status": w.status, "path": _path(w.path), "line": w.line} for w in report.waivers],
+                     "status": w.status, "path": _path(w.path), "line": w.line, "origin": w.origin}
+                    for w in report.waivers],
         **({"mot": {"class": report.mot.mof_class, "progress": report.mot.progress}} if report.mot else {}),
     }
+
+
+def dump_json(document: dict[str, Any]) -> str:
+    """Sorted keys, no timestamps: the same document gives the same bytes; none of them a raw control or
+    format character, whatever string from the release the document holds (`json_safe`)."""
+    return json_safe(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 class JsonFormat(ReportFormat):
     name: ClassVar[str] = "json"
 
     def render(self, report: Report, *, color: bool = False, width: int = 80) -> str:
-        return json.dumps(report_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return dump_json(report_dict(report))

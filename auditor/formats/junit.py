@@ -23,8 +23,9 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _text(value: str) -> str:
-    """Text safe for an XML document: control characters escaped line by line, newlines kept."""
-    return _NOT_XML.sub("\ufffd", "\n".join(printable(line) for line in value.splitlines()))
+    """Text safe for an XML document: control characters escaped line by line, newlines kept (only
+    `\n`: a C1 NEL or U+2028 inside a name is escaped, not turned into a line break)."""
+    return _NOT_XML.sub("\ufffd", "\n".join(printable(line) for line in value.split("\n")))
 
 
 def _failure_body(r: RequirementResult) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.escape import printable
+from auditor.formats.json import dump_json
 from auditor.licenses.analysis import LicenseAnalysis
 
 
@@ -26,7 +26,7 @@ def license_files_dict(files: list[AnalysedFile]) -> dict[str, Any]:
 
 
 def render_license_json(files: list[AnalysedFile]) -> str:
-    return json.dumps(license_files_dict(files), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dump_json(license_files_dict(files))
 
 
 def render_license_text(files: list[AnalysedFile]) -> str:
@@ -34,7 +34,7 @@ def render_license_text(files: list[AnalysedFile]) -> str:
     for f in files:
         a = f.analysis
         match = f", {a.match:.1%} match" if a.match is not None else ""
-        out.append(f"{printable(f.path)}: {a.id or '-'} ({printable(a.name)}) [{a.license_class}{match}]")
+        out.append(f"{printable(f.path)}: {printable(a.id or '-')} ({printable(a.name)}) [{a.license_class}{match}]")
         for r in a.restrictions:
             where = f"{r.line_start}" if r.line_start == r.line_end else f"{r.line_start}-{r.line_end}"
             out.append(f"  line {where}: {r.code} {r.kind} (takes away the freedom to {r.freedom}; OSD {r.osd})")

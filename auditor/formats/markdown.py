@@ -1,66 +1,73 @@
-"""Markdown: the missing-components report a lab can act on, with a to-do list."""
+"""Markdown: the missing-components report a lab can act on, with a to-do list.
+
+Every string that is not the tool's own goes through `markdown_text` (or `markdown_url`), and none
+starts a line or sits in a code span (where no escape works): a file name can neither open a
+heading or quote nor render as HTML, a link or an image.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from auditor.escape import printable
 from auditor.formats.interface import ReportFormat
+from auditor.formats.markdown_escape import markdown_text, markdown_url
 from auditor.formats.wording import VERDICT_TEXT, evidence_lines, location, todo_items
+from auditor.gate import waiver_gate_note
 from auditor.report import Report
-
-
-def _cell(text: str) -> str:
-    return printable(text).replace("|", "\\|")
 
 
 class MarkdownFormat(ReportFormat):
     name: ClassVar[str] = "markdown"
 
     def render(self, report: Report, *, color: bool = False, width: int = 80) -> str:
-        out = [f"# OSAID audit: {_cell(report.target.location)}", "",
+        out = [f"# OSAID audit: {markdown_text(report.target.location)}", "",
                f"**Verdict: {VERDICT_TEXT.get(report.verdict, report.verdict)}** "
                f"(checklist `{report.checklist.id}`; open weights: {'yes' if report.open_weights else 'no'}; "
                f"MOF class reached: {report.mof_class})", "",
                " · ".join(f"{count} {status}" for status, count in report.summary.items()), ""]
+        waived = waiver_gate_note(report, self.fail_on)
+        if waived:
+            out += [f"**Note: {markdown_text(waived)}.**", ""]
         todo = todo_items(report)
         if todo:
             out += ["## To do", ""]
-            out += [f"- [ ] **{requirement}** {_cell(action)}" for requirement, action in todo]
+            out += [f"- [ ] **{t.requirement}** [{t.status}] {markdown_text(t.action)}" for t in todo]
             out.append("")
         for group_id, group_title in report.checklist.groups:
             rows = [r for r in report.requirements if r.group == group_id]
             if not rows:
                 continue
-            out += [f"## {group_title}", "", "| Requirement | Status | Evidence and reasons |", "|---|---|---|"]
+            out += [f"## {markdown_text(group_title)}", "", "| Requirement | Status | Evidence and reasons |",
+                    "|---|---|---|"]
             for r in rows:
-                details = "<br>".join(_cell(line) for line in evidence_lines(r))
+                details = "<br>".join(markdown_text(line) for line in evidence_lines(r))
                 out.append(f"| {r.id}{'' if r.required else ' (optional)'} | **{r.status}** | {details} |")
             out.append("")
         data_items = [i for r in report.requirements for i in r.items]
         if data_items:
             out += ["## Data information items", "", "| Item | Status | Where |", "|---|---|---|"]
             for item in data_items:
-                where = location(item.path, item.line) if item.path else ""
+                where = markdown_text(location(item.path, item.line)) if item.path else ""
                 if item.section:
-                    where += f" ({_cell(item.section)})"
+                    where += f" ({markdown_text(item.section)})"
                 if item.url:
-                    where += f" {item.url}"
-                out.append(f"| {item.id} {_cell(item.title)} | {item.status} | {where.strip() or '—'} |")
+                    where += f" {markdown_url(item.url)}"
+                out.append(f"| {item.id} {markdown_text(item.title)} | {item.status} | {where.strip() or '—'} |")
             out.append("")
         if report.licenses:
             out += ["## Licences", "", "| File | Licence | Class |", "|---|---|---|"]
-            out += [f"| {_cell(location(d.path, d.line))} | {_cell(d.id or d.name)} | {d.license_class} |"
-                    for d in report.licenses]
+            out += [f"| {markdown_text(location(d.path, d.line))} | {markdown_text(d.id or d.name)} | "
+                    f"{d.license_class} |" for d in report.licenses]
             out.append("")
             for d in report.licenses:
                 for c in d.restrictions:
-                    out.append(f"- `{_cell(location(d.path, c.line_start, c.line_end))}` {c.code} "
-                               f"**{c.kind}** (freedom to {c.freedom}, OSD {c.osd}): \"{_cell(c.text)}\"")
+                    where = markdown_text(location(d.path, c.line_start, c.line_end))
+                    out.append(f"- {c.code} **{c.kind}** at {where} (freedom to {c.freedom}, OSD {c.osd}): "
+                               f"\"{markdown_text(c.text)}\"")
             out.append("")
         if report.findings:
             out += ["## Findings", ""]
-            out += [f"- `{_cell(location(f.path, f.line))}` {f.code} ({f.level}): {_cell(f.message)}"
+            out += [f"- {f.code} ({f.level}) at {markdown_text(location(f.path, f.line))}: {markdown_text(f.message)}"
                     for f in report.findings]
             out.append("")
         return "\n".join(out).rstrip("\n") + "\n"

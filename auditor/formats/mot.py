@@ -28,6 +28,7 @@ from auditor.components import COMPONENTS
 from auditor.errors import BadTargetError
 from auditor.escape import printable
 from auditor.formats.interface import ReportFormat
+from auditor.formats.signature import MOT_MARK
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.licenses.resolve import ResolvedLicense
 from auditor.mot.names import BY_COMPONENT, MOT_COMPONENTS
@@ -60,7 +61,8 @@ def _release_name(report: Report) -> str:
             return parse_hub_target(location).repo_id
         except BadTargetError:
             pass
-    return posixpath.basename(location.replace("\\", "/").rstrip("/")) or location or "release"
+    # Not split at backslashes: the location went through `printable`, where one starts an escape (`\x1b`).
+    return printable(posixpath.basename(location.rstrip("/")) or location or "release")
 
 
 def _component_path(result: ComponentResult) -> str | None:
@@ -140,4 +142,5 @@ class MotFormat(ReportFormat):
     name: ClassVar[str] = "mot"
 
     def render(self, report: Report, *, color: bool = False, width: int = 80) -> str:
-        return yaml.safe_dump(mot_document(report), sort_keys=False, allow_unicode=True, width=1000)
+        return f"{MOT_MARK} {report.tool_version}\n" + yaml.safe_dump(
+            mot_document(report), sort_keys=False, allow_unicode=True, width=1000)

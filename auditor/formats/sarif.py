@@ -8,7 +8,6 @@ findings carry an external suppression with the waiver's text. Same report, same
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -16,6 +15,7 @@ from urllib.parse import quote
 from auditor.escape import printable
 from auditor.findings import Finding, FindingCode, finding_code
 from auditor.formats.interface import ReportFormat
+from auditor.formats.json import dump_json
 from auditor.report import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -72,6 +72,14 @@ def model_card_path(report: Report) -> str:
     return DEFAULT_CARD_PATH
 
 
+def plain_message(text: str) -> str:
+    """A message as SARIF plain text: controls escaped, and when it holds what a viewer could read as an
+    embedded link `[text](target)` (SARIF 2.1.0, 3.11.6; say a file named `[x](javascript:...)`), its
+    brackets backslash-escaped, so that it stays text."""
+    shown = printable(text)
+    return re.sub(r"([\[\]])", r"\\\1", shown) if "](" in shown else shown
+
+
 def fingerprint(finding: Finding) -> str:
     key = "\0".join((finding.code, printable(finding.path), printable(finding.message)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -91,7 +99,7 @@ def result_dict(finding: Finding, rule_index: int, card_path: str) -> dict[str, 
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": finding.level,
-        "message": {"text": printable(finding.message)},
+        "message": {"text": plain_message(finding.message)},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
     }
@@ -135,4 +143,4 @@ class SarifFormat(ReportFormat):
     name: ClassVar[str] = "sarif"
 
     def render(self, report: Report, *, color: bool = False, width: int = 80) -> str:
-        return json.dumps(sarif_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return dump_json(sarif_dict(report))

@@ -1,9 +1,15 @@
-"""Words shared by the human formats (text, markdown): verdicts, statuses, evidence lines, to-dos."""
+"""Words shared by the human formats (text, markdown, html): verdicts, statuses, evidence lines, to-dos.
+
+Every string from the release (or a checklist file) is passed through `printable` here; each format
+then escapes for its own markup.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from auditor.escape import printable
-from auditor.report import Report, RequirementResult
+from auditor.report import Report, RequirementResult, Status
 
 VERDICT_TEXT = {
     "open-source-ai": "OPEN SOURCE AI",
@@ -47,19 +53,28 @@ def _item_lines(r: RequirementResult) -> list[str]:
     lines = []
     for item in r.items:
         if item.status == "covered":
-            section = f" ({item.section})" if item.section else ""
+            section = f" ({printable(item.section)})" if item.section else ""
             lines.append(f"{item.id} covered: {location(item.path, item.line)}{section}")
     referenced = [i for i in r.items if i.status == "referenced"]
     if referenced:
-        lines.append(f"{', '.join(i.id for i in referenced)} referenced: {referenced[0].url}")
+        lines.append(f"{', '.join(i.id for i in referenced)} referenced: {printable(referenced[0].url or '')}")
     not_found = [i.id for i in r.items if i.status == "not-found"]
     if not_found:
         lines.append(f"not found in any document: {', '.join(not_found)}")
     return lines
 
 
-def todo_items(report: Report) -> list[tuple[str, str]]:
-    """(requirement id, what to do) for every requirement that is not satisfied, required first."""
+@dataclass(frozen=True)
+class TodoItem:
+    """One step of the to-do list; `action` is already through `printable`."""
+
+    requirement: str
+    status: Status
+    action: str
+
+
+def todo_items(report: Report) -> list[TodoItem]:
+    """What to do for every requirement that is not satisfied, required first."""
     pending = [r for r in report.requirements if r.status not in ("satisfied", "referenced")]
     pending.sort(key=lambda r: (not r.required, ("blocked", "missing", "partial").index(r.status), r.id))
     todo = []
@@ -68,5 +83,5 @@ def todo_items(report: Report) -> list[tuple[str, str]]:
         missing_items = [i.id for i in r.items if i.status == "not-found"]
         if missing_items:
             action = f"cover {', '.join(missing_items)}. {action}"
-        todo.append((r.id, f"[{r.status}] {action}"))
+        todo.append(TodoItem(r.id, r.status, printable(action)))
     return todo

@@ -20,6 +20,7 @@ from pathlib import Path
 from auditor import __version__
 from auditor.licenses.catalog import license_class
 from auditor.licenses.reference_texts import ReferenceLicense, file_from_token, file_token, reference_licenses
+from auditor.output_file import OutputError, write_output
 from auditor.resources import package_data
 
 CACHE_ENV = "OSAID_AUDIT_CACHE"
@@ -70,10 +71,8 @@ def reference_index(normaliser_version: str, compute: Callable[[str], frozenset[
     index = ReferenceIndex(references, {r.id: compute(r.text()) for r in references})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(_dump(index)), encoding="utf-8")
-        partial.replace(path)
-    except OSError:
+        write_output(path, json.dumps(_dump(index)))
+    except (OSError, OutputError):
         pass  # a read-only home: recompute next time
     return index
 

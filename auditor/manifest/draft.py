@@ -2,15 +2,19 @@
 
 Every component the checklist needs is listed: found ones with their locations, licence and
 sha256; missing ones as commented placeholders saying what OSAID expects.
+
+Every value is a YAML single-quoted scalar of the escaped text (`printable`): no newline, `#` or
+`: ` from a file name can change the YAML's structure, and a shell that sources the file reads
+each value as plain quoted text (`''` too), so `$(...)` or a backtick in a name runs nothing. The
+comments hold only this tool's own words.
 """
 
 from __future__ import annotations
 
 import posixpath
 
-import yaml
-
 from auditor.components import COMPONENTS
+from auditor.escape import printable
 from auditor.evaluation.checklist import Checklist
 from auditor.manifest.hashes import hash_artifact, recorded_sha256
 from auditor.report import Report
@@ -41,7 +45,8 @@ def draft_manifest(report: Report, checklist: Checklist, inventory: Inventory) -
             for location in locations:
                 out += _location_lines(location)
         elif component in needed:
-            out.append(f"  # {component}:  # not found; OSAID expects {expectations.get(component, 'it')}")
+            expected = printable(expectations.get(component, "it"))  # a checklist file's text: one line
+            out.append(f"  # {component}:  # not found; OSAID expects {expected}")
             out.append("  #   - path: PATH/IN/RELEASE        # or url:, hf:, git: {url:, commit:}")
             out.append("  #     license: SPDX-ID            # e.g. Apache-2.0 for code, CC-BY-4.0 for documents")
     return "\n".join(out) + "\n"
@@ -72,10 +77,14 @@ def _locations(result, inventory: Inventory) -> list[dict[str, str]]:  # noqa: A
     return locations
 
 
+def _quoted(value: str) -> str:
+    return "'" + printable(value).replace("'", "''") + "'"
+
+
 def _scalar(key: str, value: str) -> str:
-    return yaml.safe_dump({key: value}, default_flow_style=False, allow_unicode=True).rstrip("\n")
+    return f"{key}: {_quoted(value)}"
 
 
 def _location_lines(location: dict[str, str]) -> list[str]:
-    rendered = yaml.safe_dump([location], default_flow_style=False, sort_keys=False, allow_unicode=True, width=1000)
-    return ["    " + line for line in rendered.rstrip("\n").splitlines()]
+    first, *rest = location.items()
+    return [f"    - {_scalar(*first)}"] + [f"      {_scalar(key, value)}" for key, value in rest]

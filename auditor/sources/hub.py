@@ -5,45 +5,79 @@ The listing (names, sizes, LFS hashes) comes from one repository-info request; s
 read by HTTP range requests, so a weight shard costs only the bytes of its header. Branches and
 tags are listed (Pythia keeps training steps as branches), and datasets named by the model card
 are looked up so their cards and licences can feed data information.
+
+Whatever the Hub (or a server posing as it) answers, an audit ends: every request has a wall-clock
+deadline, and requests, whole-file bytes and ranged bytes each have a budget for the whole audit.
+An answer that breaks (cut short, reset, malformed, too large) is a finding for the part it was
+for, or one line and exit 2 when it is the listing itself.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 import httpx2
-from huggingface_hub import HfApi, get_session, hf_hub_url
-from huggingface_hub.errors import (
-    EntryNotFoundError,
-    GatedRepoError,
-    HfHubHTTPError,
-    RepositoryNotFoundError,
-    RevisionNotFoundError,
-)
-from huggingface_hub.utils import build_hf_headers
+from huggingface_hub import HfApi, hf_hub_url
+from huggingface_hub.errors import HfHubHTTPError, HFValidationError, RepositoryNotFoundError
+from huggingface_hub.utils import build_hf_headers, validate_repo_id
 
 from auditor.artifacts.markdown_document import parse_markdown
-from auditor.errors import BadTargetError, SourceUnavailableError
+from auditor.errors import AuditorError, BadTargetError, SourceUnavailableError
 from auditor.escape import printable
 from auditor.findings import Finding
+from auditor.sources.hub_answers import (
+    BudgetSpent,
+    checked_info,
+    checked_refs,
+    hub_errors,
+    status_message,
+    transport_failure,
+)
+from auditor.sources.hub_http import IDENTITY, bounded, bounded_session
 from auditor.sources.hub_target import HubTarget
 from auditor.sources.interface import Artifact, Inventory, Source, Target
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+DATASET_CARD_PREFIX = "hf-datasets/"
+MiB = 1024 * 1024
+
+# The bounds of one Hub audit, all here. Each holds against any answer: a server that drips, floods,
+# lies about sizes or never ends cannot make the audit wait, download or hold more than these.
+TIMEOUT_SECONDS = 30.0
+"""Wall-clock limit of one request, body included: the Hub answers in well under a second; a server
+sending a byte a second is cut off here. OSAID_AUDIT_HUB_TIMEOUT overrides it."""
+TIMEOUT_ENV = "OSAID_AUDIT_HUB_TIMEOUT"
+AUDIT_DEADLINES = 10
+"""The whole Hub audit may take ten request deadlines (300 s by default): many slow answers, each within
+its own deadline, must not add up to hours. Past it, what is left unread becomes findings; ranged
+reads stop a third earlier, so slow weight shards never starve the documents."""
+MAX_REQUESTS = 500
+"""Requests per audit, retries included. The listing, refs, datasets and whole files are bounded in
+number (below); ranged reads grow with the repository and get the rest (see `_ranged_share`): two
+ranges (first bytes, header) per shard of a checkpoint of about 200 shards."""
 WHOLE_FILE_LIMIT = 512 * 1024
 """Files up to this size are fetched whole (cards, licences, configs, code): they are read as text."""
-DOWNLOAD_BUDGET = 8 * 1024 * 1024
-"""Whole-file fetches stop at this total; beyond it files are read by range only."""
-DATASET_CARD_PREFIX = "hf-datasets/"
+MAX_FILES_READ = 64
+"""Whole files fetched per Hub audit: the requests stay a small constant whatever the repo's size."""
+WHOLE_FILE_BUDGET = 8 * MiB
+"""Bytes of whole-file fetches in all: cards, licences and configs take kilobytes each."""
+RANGED_BUDGET = 64 * MiB
+"""Bytes read by range in all (first bytes of binaries, weight headers, large texts): the headers of a
+200-shard checkpoint take a few MB; 20 shards each claiming the largest header the safetensors parser
+accepts would take 2 GB."""
+ANSWER_LIMIT = 32 * MiB
+"""Bytes of one API answer (a listing, refs): a repository of 100,000 files lists in about 25 MB."""
+RANGE_SLACK = 256 * 1024
+"""What a ranged answer may bring besides the bytes asked: status line, headers, one read ahead."""
 MAX_DATASETS = 10
+"""Datasets named by the model card that are looked up, each one request."""
 RETRIES = 3
 BACKOFF_SECONDS = 1.0
-TIMEOUT_SECONDS = 30.0
 _RETRIED = (429, 500, 502, 503, 504)
 T = TypeVar("T")
 
@@ -53,26 +87,35 @@ class HubSource(Source):
         self._target = target
         self._endpoint = (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self._token = token if token is not None else os.environ.get("HF_TOKEN") or None
-        self._api = HfApi(endpoint=self._endpoint, token=self._token or False)
+        self._seconds = request_seconds()
+        self._api = HfApi(endpoint=self._endpoint, token=self._token or False, headers=IDENTITY)
         self._commit: str | None = None
-        # path -> (repo type, repo id, revision) for files read from another repo (dataset cards)
-        self._origin: dict[str, tuple[str, str, str]] = {}
+        # path -> (repo type, repo id, revision, path there) for files read from another repo (dataset cards)
+        self._origin: dict[str, tuple[str, str, str, str]] = {}
         self._cache: dict[str, bytes] = {}
-        self.downloaded = 0
+        self._failed: dict[str, OSError] = {}
         self._readable: set[str] = set()
+        self._requests = 0
+        self._audit_deadline = time.monotonic() + self._seconds * AUDIT_DEADLINES
+        self._ranged_requests = 0
+        self._whole_bytes = 0
+        self._ranged_bytes = 0
 
     def target(self) -> Target:
         return Target(kind="hub", location=str(self._target), revision=self._target.revision or "main",
                       commit=self._commit)
 
     def inventory(self) -> Inventory:
-        info = self._call(lambda: self._repo_info(self._target.repo_type, self._target.repo_id,
-                                                  self._target.revision), what="repository")
+        info = self._call(lambda: checked_info(self._repo_info(self._target.repo_type, self._target.repo_id,
+                                                               self._target.revision)), what="repository")
         self._commit = info.sha
         if info.gated:
             self._check_gated_access(info)
-        artifacts = [Artifact(s.rfilename, int(s.size or 0), self, digest=s.lfs.sha256 if s.lfs else None)
-                     for s in info.siblings or []]
+        listed: dict[str, Artifact] = {}  # a name listed twice is one file
+        for s in info.siblings or []:
+            if s.rfilename not in listed:
+                listed[s.rfilename] = Artifact(s.rfilename, s.size or 0, self, digest=s.lfs.sha256 if s.lfs else None)
+        artifacts = list(listed.values())
         findings: list[Finding] = []
         self._readable = _files_to_read(artifacts)
         unread = sum(1 for a in artifacts if a.size <= WHOLE_FILE_LIMIT and a.path not in self._readable
@@ -93,22 +136,22 @@ class HubSource(Source):
         if not self._token:
             raise SourceUnavailableError(f"{shown}: gated repository; set HF_TOKEN after accepting its terms "
                                          "on the Hub")
-        first = next((s.rfilename for s in info.siblings or [] if s.rfilename), None)
+        first = next((s.rfilename for s in info.siblings or [] if s.size), None)
         if first is not None:
             try:
-                self._get(first, 0, 1)
+                self._get(first, 0, 1, ranged=False)
             except OSError as error:
                 raise SourceUnavailableError(f"{shown}: gated repository; the token has no access "
                                              f"({error.strerror or error})") from None
 
     def _repo_info(self, repo_type: str, repo_id: str, revision: str | None):  # noqa: ANN202 - client type
         fetch = self._api.dataset_info if repo_type == "dataset" else self._api.model_info
-        return fetch(repo_id, revision=revision, files_metadata=True, timeout=TIMEOUT_SECONDS)
+        return fetch(repo_id, revision=revision, files_metadata=True, timeout=self._seconds)
 
     def _revisions(self, findings: list[Finding]) -> list[str]:
         try:
-            refs = self._call(lambda: self._api.list_repo_refs(self._target.repo_id,
-                                                               repo_type=self._target.repo_type), what="refs")
+            refs = self._call(lambda: checked_refs(self._api.list_repo_refs(
+                self._target.repo_id, repo_type=self._target.repo_type)), what="refs")
         except SourceUnavailableError as error:
             findings.append(Finding("", "OSAID-A014", f"branches and tags not read: {error}"))
             return []
@@ -116,37 +159,50 @@ class HubSource(Source):
         return sorted(set(names))
 
     def _add_dataset_cards(self, inventory: Inventory) -> None:
-        """Cards of the datasets the model card names, as documents under `hf-datasets/ID/`."""
+        """Cards of the datasets the model card names, as documents under `hf-datasets/ID/`. An id is
+        `owner/name` or one word (`wikitext`), as the Hub's canonical datasets are named."""
         card = inventory.get("README.md")
         if self._target.repo_type != "model" or card is None or card.text is None:
             return
         names = parse_markdown(card.text).front_matter.get("datasets")
         names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
-        for name in sorted({n for n in names if isinstance(n, str)})[:MAX_DATASETS]:
+        names = sorted({n for n in names if isinstance(n, str)})
+        if len(names) > MAX_DATASETS:
+            inventory.findings.append(Finding("README.md", "OSAID-A014", (
+                f"{len(names) - MAX_DATASETS} datasets named by the card were not looked up: a Hub audit looks "
+                f"up at most {MAX_DATASETS}")))
+        for name in names[:MAX_DATASETS]:
             try:
-                info = self._call(lambda n=name: self._repo_info("dataset", n, None), what=f"dataset {name}")
+                validate_repo_id(name)
+                info = self._call(lambda n=name: checked_info(self._repo_info("dataset", n, None)),
+                                  what=f"dataset {name}")
+            except HFValidationError:
+                inventory.findings.append(Finding("README.md", "OSAID-A014", (
+                    f"dataset {name} not read: not a Hub repository id")))
+                continue
             except (SourceUnavailableError, BadTargetError) as error:
                 inventory.findings.append(Finding("README.md", "OSAID-A014", f"dataset {name} not read: {error}"))
                 continue
-            for sibling in info.siblings or []:
-                if sibling.rfilename == "README.md":
-                    path = f"{DATASET_CARD_PREFIX}{name}/README.md"
-                    self._origin[path] = ("dataset", name, info.sha or "main")
-                    self._readable.add(path)
-                    inventory.artifacts.append(Artifact(path, int(sibling.size or 0), self))
+            path = f"{DATASET_CARD_PREFIX}{name}/README.md"
+            sibling = next((s for s in info.siblings or [] if s.rfilename == "README.md"), None)
+            if sibling is not None and inventory.get(path) is None:
+                self._origin[path] = ("dataset", name, info.sha or "main", "README.md")
+                self._readable.add(path)
+                inventory.artifacts.append(Artifact(path, sibling.size or 0, self))
         inventory.__post_init__()
 
+    def _where(self, path: str, default_revision: str) -> tuple[str, str, str, str]:
+        """(repo type, repo id, revision, path there) of a listed path."""
+        return self._origin.get(path, (self._target.repo_type, self._target.repo_id,
+                                       self._commit or default_revision, path))
+
     def _file_url(self, path: str) -> str:
-        repo_type, repo_id, revision = self._origin.get(
-            path, (self._target.repo_type, self._target.repo_id, self._commit or self._target.revision or "main"))
-        real_path = path.split("/", 3)[3] if path in self._origin else path
+        repo_type, repo_id, revision, real_path = self._where(path, self._target.revision or "main")
         return hf_hub_url(repo_id, real_path, repo_type=repo_type, revision=revision, endpoint=self._endpoint)
 
     def url(self, artifact: Artifact) -> str | None:
-        repo_type, repo_id, revision = self._origin.get(
-            artifact.path, (self._target.repo_type, self._target.repo_id, self._commit or "main"))
+        repo_type, repo_id, revision, real_path = self._where(artifact.path, "main")
         prefix = "datasets/" if repo_type == "dataset" else ""
-        real_path = artifact.path.split("/", 3)[3] if artifact.path in self._origin else artifact.path
         return f"{self._endpoint}/{prefix}{repo_id}/blob/{revision}/{real_path}"
 
     def can_stream(self, artifact: Artifact) -> bool:
@@ -155,32 +211,42 @@ class HubSource(Source):
     def read(self, artifact: Artifact, offset: int, length: int) -> bytes:
         if artifact.path in self._cache:
             return self._cache[artifact.path][offset:offset + length]
+        if artifact.path in self._failed:
+            raise self._failed[artifact.path]  # one failure per file: a file that timed out costs one deadline
+        length = min(length, artifact.size - offset)  # the listing's size: nothing past it is asked for
+        if length <= 0:
+            return b""
         if artifact.size <= WHOLE_FILE_LIMIT and not _is_binary_name(artifact.path) \
                 and artifact.path not in self._readable:
-            return b""  # beyond the request budget: counted once in an OSAID-A014 finding
-        if artifact.size <= WHOLE_FILE_LIMIT and self.downloaded + artifact.size <= DOWNLOAD_BUDGET:
-            data = self._get(artifact.path, 0, max(artifact.size, 1))
-            self._cache[artifact.path] = data
-            return data[offset:offset + length]
-        return self._get(artifact.path, offset, length)
+            return b""  # beyond MAX_FILES_READ: counted once in an OSAID-A014 finding
+        try:
+            if artifact.path in self._readable:
+                self._whole_bytes = _spend(self._whole_bytes, artifact.size, WHOLE_FILE_BUDGET, "of whole files")
+                self._cache[artifact.path] = self._get(artifact.path, 0, artifact.size, ranged=False)
+                return self._cache[artifact.path][offset:offset + length]
+            self._ranged_bytes = _spend(self._ranged_bytes, length, RANGED_BUDGET, "by range")
+            return self._get(artifact.path, offset, length, ranged=True)
+        except OSError as error:
+            self._failed[artifact.path] = error
+            raise
 
-    def _get(self, path: str, offset: int, length: int) -> bytes:
-        """Bytes [offset, offset+length) by a ranged GET; never more than asked, even if the server
-        ignores the range and starts sending the whole file."""
+    def _get(self, path: str, offset: int, length: int, ranged: bool) -> bytes:
+        """Bytes [offset, offset+length) by a ranged GET: never more than asked, even if the server
+        ignores the range and starts sending the whole file; fewer is an error (a truncated answer)."""
         url = self._file_url(path)
-        headers = {**build_hf_headers(token=self._token or False),
+        headers = {**build_hf_headers(token=self._token or False), **IDENTITY,
                    "Range": f"bytes={offset}-{offset + length - 1}"}
 
         def fetch() -> bytes:
-            with get_session().stream("GET", url, headers=headers, timeout=TIMEOUT_SECONDS,
-                                      follow_redirects=True) as response:
+            with bounded_session().stream("GET", url, headers=headers, timeout=self._seconds,
+                                          follow_redirects=True) as response:
                 if response.status_code in _RETRIED:
                     raise _Retry(response.status_code)
                 if response.status_code >= 400:
                     raise OSError(0, f"HTTP {response.status_code} for {printable(path)}")
                 chunks, received = [], 0
                 skip = offset if response.status_code == 200 else 0  # range ignored: skip to it
-                for chunk in response.iter_bytes():
+                for chunk in response.iter_raw():
                     if skip:
                         dropped = min(skip, len(chunk))
                         chunk, skip = chunk[dropped:], skip - dropped
@@ -188,29 +254,74 @@ class HubSource(Source):
                     received += len(chunks[-1])
                     if received >= length:
                         break
-                return b"".join(chunks)
+            if received < length:
+                raise OSError(0, f"the Hub sent {received:,} of the {length:,} bytes asked for {printable(path)}")
+            return b"".join(chunks)
 
         try:
-            data = _with_retries(fetch)
+            return _with_retries(lambda: self._attempt(fetch, length + RANGE_SLACK, ranged))
         except _Retry as retry:
             raise OSError(0, f"HTTP {retry.status} for {printable(path)} after {RETRIES} tries") from None
-        except (httpx2.TimeoutException, httpx2.NetworkError) as error:
-            raise OSError(0, f"{type(error).__name__} reading {printable(path)}") from None
-        self.downloaded += len(data)
-        return data
+        except httpx2.TimeoutException:
+            raise OSError(0, f"no answer within {self._seconds:g} s for {printable(path)}") from None
+        except httpx2.RequestError as error:
+            raise OSError(0, f"{transport_failure(error)} reading {printable(path)}") from None
+
+    def _attempt(self, request: Callable[[], T], byte_limit: int, ranged: bool) -> T:
+        """One request: counted against MAX_REQUESTS (ranged ones against their share of it), ended
+        at the deadline, and cut off past `byte_limit` bytes received."""
+        share = _ranged_share()
+        if self._requests >= MAX_REQUESTS or (ranged and self._ranged_requests >= share):
+            raise BudgetSpent(f"budget spent (a Hub audit makes at most {MAX_REQUESTS} requests, "
+                              f"{share} of them by range)")
+        left = self._audit_deadline - time.monotonic()
+        # Ranged reads (weights, large files) leave the last third of the time to cards, licences and configs.
+        if left <= (self._seconds * AUDIT_DEADLINES / 3 if ranged else 0):
+            raise BudgetSpent(f"time budget spent (a Hub audit takes at most "
+                              f"{self._seconds * AUDIT_DEADLINES:g} s)")
+        self._requests += 1
+        self._ranged_requests += ranged
+        bounded_session()
+        with bounded(min(self._seconds, left), byte_limit):
+            return request()
 
     def _call(self, call: Callable[[], T], what: str) -> T:
         """A client call with retries on 429/5xx, and every failure as one clear line."""
         shown = str(self._target)
         try:
-            with _hub_errors(shown, what, self._endpoint, bool(self._token)):
-                return _with_retries(call)
+            with hub_errors(shown, what, self._endpoint, bool(self._token), self._seconds):
+                return _with_retries(lambda: self._attempt(call, ANSWER_LIMIT, ranged=False))
         except _Retry as retry:
-            raise SourceUnavailableError(_status_message(shown, what, retry.status)) from None
+            raise SourceUnavailableError(status_message(shown, what, retry.status, RETRIES)) from None
 
 
-MAX_FILES_READ = 64
-"""Whole files fetched per Hub audit: the requests stay a small constant whatever the repo's size."""
+def request_seconds() -> float:
+    """The deadline of one request: TIMEOUT_SECONDS, or OSAID_AUDIT_HUB_TIMEOUT when set."""
+    raw = os.environ.get(TIMEOUT_ENV)
+    if raw is None:
+        return TIMEOUT_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise AuditorError(f"{TIMEOUT_ENV}={printable(raw)!r}: expected a number of seconds above 0")
+    return seconds
+
+
+def _ranged_share() -> int:
+    """The requests ranged reads may make: what the listing, refs, datasets and whole files cannot
+    take, so that many weight shards never keep the cards and licences from being read."""
+    return max(MAX_REQUESTS - 2 - MAX_DATASETS - MAX_FILES_READ, 0)
+
+
+def _spend(spent: int, amount: int, budget: int, what: str) -> int:
+    """`spent + amount`, or BudgetSpent when that is over `budget`."""
+    if spent + amount > budget:
+        raise BudgetSpent(f"budget spent (a Hub audit reads at most {budget // MiB} MiB {what})")
+    return spent + amount
+
+
 _FIRST = re.compile(r"^(readme|model[_-]?card|data[_-]?card|datasheet|licen[cs]e|copying|notice|use[_-]?policy|"
                     r"release\.yaml|\.osaid-waivers\.yaml|\.gitmodules|config\.json|generation_config\.json|"
                     r"tokenizer_config\.json|requirements.*\.txt|pyproject\.toml|setup\.(py|cfg)|environment\.ya?ml)"
@@ -267,43 +378,3 @@ def _with_retries(call: Callable[[], T]) -> T:
                 raise
         time.sleep(BACKOFF_SECONDS * 2 ** attempt)
     raise AssertionError("unreachable")
-
-
-def _status_message(shown: str, what: str, status: int) -> str:
-    if status == 429:
-        return (f"{shown}: the Hub is rate-limiting requests (429) for the {what}, still after {RETRIES} tries; "
-                "try later")
-    return f"{shown}: the Hub answered {status} for the {what}, still after {RETRIES} tries"
-
-
-@contextmanager
-def _hub_errors(shown: str, what: str, endpoint: str, has_token: bool) -> Iterator[None]:
-    try:
-        yield
-    except GatedRepoError:
-        hint = "your token has no access: accept the terms on the Hub" if has_token else \
-            "set HF_TOKEN after accepting its terms on the Hub"
-        raise SourceUnavailableError(f"{shown}: gated repository; {hint}") from None
-    except RepositoryNotFoundError:
-        raise BadTargetError(f"{shown}: {what} not found on {endpoint} (or private: set HF_TOKEN)") from None
-    except RevisionNotFoundError:
-        raise BadTargetError(f"{shown}: revision not found") from None
-    except EntryNotFoundError:
-        raise BadTargetError(f"{shown}: {what} not found") from None
-    except HfHubHTTPError as error:
-        status = error.response.status_code if error.response is not None else 0
-        if status == 401:
-            raise SourceUnavailableError(f"{shown}: authentication failed (401): check HF_TOKEN") from None
-        if status == 403:
-            raise SourceUnavailableError(f"{shown}: access denied (403) to the {what}") from None
-        raise SourceUnavailableError(_status_message(shown, what, status).replace(
-            f", still after {RETRIES} tries", "")) from None
-    except httpx2.TimeoutException:
-        raise SourceUnavailableError(f"{shown}: the Hub did not answer within {TIMEOUT_SECONDS:.0f} s "
-                                     f"({what})") from None
-    except (httpx2.NetworkError, OSError) as error:
-        raise SourceUnavailableError(f"{shown}: cannot reach {endpoint} ({type(error).__name__}); "
-                                     "use --offline to audit the local cache") from None
-    except (ValueError, KeyError, TypeError) as error:
-        raise SourceUnavailableError(f"{shown}: the Hub sent a malformed answer for the {what} "
-                                     f"({type(error).__name__})") from None

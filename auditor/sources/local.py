@@ -74,9 +74,9 @@ class LocalFolderSource(Source):
                     findings.append(Finding(shown, "OSAID-A004", f"cannot stat: {error.strerror}"))
                     continue
                 mode = info.st_mode
+                if rel == ".git":
+                    continue  # version-control metadata, not part of the release: git_worktree reports on it
                 if stat.S_ISDIR(mode):
-                    if rel == ".git":
-                        continue  # version-control metadata, not part of the release
                     stack.append((entry.path, rel))
                 elif stat.S_ISREG(mode):
                     artifacts.append(Artifact(rel, info.st_size, self))
@@ -88,7 +88,7 @@ class LocalFolderSource(Source):
                     artifacts.append(Artifact(rel, 0, self, ArtifactKind.SPECIAL))
                     findings.append(Finding(shown, "OSAID-A003",
                                             f"{_special_kind(mode)} listed but never opened"))
-        if os.path.exists(os.path.join(self._root, ".git")):
+        if os.path.lexists(os.path.join(self._root, ".git")):
             from auditor.sources.git_worktree import uncommitted_findings
             findings += uncommitted_findings(self._root)
         return Inventory(self.target(), artifacts, findings)

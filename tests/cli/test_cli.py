@@ -61,14 +61,15 @@ def test_same_input_same_bytes(run_cli) -> None:
         assert first == second and first
 
 
-def test_audit_never_writes_into_the_release(run_cli, tmp_path: Path) -> None:
+def test_audit_never_writes_over_a_release_file(run_cli, tmp_path: Path) -> None:
     release = tmp_path / "release"
     shutil.copytree(RELEASES / "llama-style", release)
     before = tree_digest(release)
     run_cli(release, "--format", "json")
     assert tree_digest(release) == before
-    refused = run_cli(release, "--output", release / "report.json")
-    assert refused.exit_code == 2 and "inside the audited release" in refused.stderr
+    refused = run_cli(release, "--format", "json", "--output", release / "LICENSE")
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
+    assert f"{release / 'LICENSE'}: it is a file of the audited release" in refused.stderr
     assert tree_digest(release) == before
 
 

@@ -29,6 +29,7 @@ import pytest
 from hub_server import FakeFile, FakeRepo, HubServer
 from support import ROOT, CliResult, tree_digest
 
+from auditor.formats.markdown_escape import markdown_text
 from auditor.sources import hub as hub_module
 from auditor.sources import local as local_module
 
@@ -401,7 +402,7 @@ def test_control_characters_in_names_are_escaped_everywhere(hostile: Hostile, ru
         output = audit(run_cli, hostile, fmt=fmt).stdout
         assert "\x1b" not in output and "\x07" not in output and "\r" not in output, fmt
         assert raw_text not in output and "\ufffd" not in output and "\udcff" not in output, fmt
-    assert shown in audit(run_cli, hostile, fmt="markdown").stdout
+    assert markdown_text(shown) in audit(run_cli, hostile, fmt="markdown").stdout  # escaped for Markdown too
 
 
 # ----------------------------------------------------------------------------------------- 10. unreadable paths

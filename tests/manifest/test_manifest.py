@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from support import RELEASES, statuses
 
 from auditor.errors import BadManifestError
@@ -41,8 +42,7 @@ def test_init_never_overwrites_without_force(release: Path, run_cli) -> None:
 
 
 def test_swapped_weights_fail_with_both_hashes(release: Path, run_cli) -> None:
-    manifest = (release / "release.yaml").read_text()
-    declared = manifest.split("path: model.safetensors")[1].split("sha256: ")[1].split()[0]
+    declared = yaml.safe_load((release / "release.yaml").read_text())["components"]["model-parameters"][0]["sha256"]
     weights = release / "model.safetensors"
     data = weights.read_bytes()
     weights.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))  # same size, other bytes
@@ -64,7 +64,7 @@ def test_promised_training_code_that_is_absent(release: Path, run_cli) -> None:
     assert statuses(report)["training-code"] == "missing"
     broken = findings(report, "OSAID-M001")
     line = next(n for n, text in enumerate((release / "release.yaml").read_text().splitlines(), 1)
-                if "path: src/train.py" in text)
+                if "path: 'src/train.py'" in text)
     assert any(f["path"] == "release.yaml" and f["line"] == line and "src/train.py" in f["message"] for f in broken)
     training = next(r for r in report["requirements"] if r["id"] == "training-code")
     assert any(f"declared in release.yaml:{line - 0}" in reason or "declared in release.yaml:" in reason
@@ -73,8 +73,8 @@ def test_promised_training_code_that_is_absent(release: Path, run_cli) -> None:
 
 def test_declared_licence_conflict_and_undeclared_component(release: Path, run_cli) -> None:
     text = (release / "release.yaml").read_text()
-    text = text.replace("    - path: model.safetensors\n      license: Apache-2.0",
-                        "    - path: model.safetensors\n      license: MIT")
+    text = text.replace("    - path: 'model.safetensors'\n      license: 'Apache-2.0'",
+                        "    - path: 'model.safetensors'\n      license: 'MIT'")
     start = text.index("  sample-outputs:\n")
     end = text.index("\n  training-code:", start)
     (release / "release.yaml").write_text(text[:start] + text[end + 1:])  # sample outputs left undeclared

@@ -114,3 +114,105 @@ def test_working_tree_warns_about_what_is_not_committed(repo: Path, run_cli) -> 
     assert warned["LICENSE"].startswith("modified")
     assert not any(path.startswith(".git/") for path in (e["path"] for c in report["components"]
                                                            for e in c["evidence"] if e["path"]))
+
+
+def _commit_of(repo: Path, revision: str) -> str:
+    return git(repo, "rev-parse", f"{revision}^{{commit}}").strip()
+
+
+def test_tags_and_branches_resolve_from_packed_refs_alone(repo: Path, run_cli) -> None:
+    git(repo, "tag", "-a", "v1.0-annotated", "-m", "an annotated tag")
+    git(repo, "pack-refs", "--all")
+    git(repo, "gc", "-q")
+    assert not any((repo / ".git" / "refs" / "tags").iterdir())
+    assert not list((repo / ".git" / "objects").glob("??/*"))  # every object is in a pack
+    for revision in ("v1.0", "v1.0-annotated", "main", "refs/tags/v1.0", "HEAD"):
+        report = run_cli(repo, "--rev", revision, "--format", "json", "--fail-on", "never").json()
+        assert report["target"]["commit"] == _commit_of(repo, "v1.0"), revision
+        assert statuses(report)["model-parameters"] == "referenced"
+
+
+def test_revisions_by_abbreviated_id_and_ancestry(repo: Path, run_cli) -> None:
+    (repo / "NOTES.md").write_text("# Notes\n")
+    git(repo, "add", "NOTES.md")
+    git(repo, "commit", "-qm", "notes")
+    first = _commit_of(repo, "HEAD~1")
+    for revision in (first[:7], first, "HEAD~1", "HEAD^", "main~1", f"{_commit_of(repo, 'HEAD')[:12]}^"):
+        target = run_cli(repo, "--rev", revision, "--format", "json", "--fail-on", "never").json()["target"]
+        assert target == {"kind": "git", "location": str(repo), "revision": revision, "commit": first}
+
+
+@pytest.mark.parametrize("revision", ["HEAD~5", "../../etc/passwd", "refs/../../config", "/etc/passwd", "v1.0^{tree}",
+                                      "abc", ""])
+def test_revisions_that_name_nothing(repo: Path, run_cli, revision: str) -> None:
+    result = run_cli(repo, "--rev", revision)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "not found" in result.stderr
+
+
+def test_a_bare_repository_is_a_target(repo: Path, tmp_path: Path, run_cli) -> None:
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    report = run_cli(bare, "--rev", "v1.0", "--format", "json", "--fail-on", "never").json()
+    assert report["target"]["commit"] == _commit_of(repo, "v1.0")
+    assert statuses(report)["model-parameters"] == "referenced"
+
+
+def _status_states(repo: Path) -> dict[str, str]:
+    """path -> the state `git status` gives it, in the auditor's words (git run on a copy: it writes the index)."""
+    copy = repo.parent / "status-copy"
+    subprocess.run(["cp", "-a", str(repo), str(copy)], check=True)
+    words = {"??": "untracked", "!!": "ignored", "M": "modified", "D": "deleted", "A": "added"}
+    porcelain = git(copy, "status", "--porcelain", "--ignored", "--untracked-files=normal")
+    subprocess.run(["rm", "-rf", str(copy)], check=True)
+    return {line[3:].rstrip("/"): words.get(line[:2]) or words[line[:2].strip()] for line in porcelain.splitlines()}
+
+
+@pytest.mark.parametrize("index_version", [2, 3, 4])
+def test_working_tree_states_are_the_ones_git_status_gives(repo: Path, run_cli, index_version: int) -> None:
+    (repo / ".gitignore").write_text("build/\n*.ckpt\n!keep.ckpt\n__pycache__/\n")
+    (repo / "src" / "sub").mkdir(parents=True)
+    (repo / "src" / "a.py").write_text("a\n")
+    (repo / "src" / "sub" / "b.py").write_text("b\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "code")
+    git(repo, "update-index", "--index-version", str(index_version))
+    (repo / ".git" / "info" / "exclude").write_text("secret*\n")
+    (repo / "src" / "a.py").write_text("A\n")  # same size: only its content tells
+    (repo / "src" / "sub" / "b.py").unlink()
+    for path, content in (("new.txt", "n"), ("build/out.o", "o"), ("final.ckpt", "c"), ("keep.ckpt", "k"),
+                          ("untracked/deep/u.txt", "u"), ("ignored/x.ckpt", "i"), ("src/__pycache__/a.pyc", "p"),
+                          ("secret.key", "s"), ("staged.txt", "s")):
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(content)
+    git(repo, "add", "staged.txt")
+    if index_version == 3:
+        git(repo, "add", "-N", "new.txt")  # intent to add: an extended flag
+    index = (repo / ".git" / "index").read_bytes()
+    assert int.from_bytes(index[4:8], "big") == index_version
+    report = run_cli(repo, "--format", "json", "--fail-on", "never").json()
+    warned = {f["path"]: f["message"].split(":")[0].split(" ")[0] for f in report["findings"]
+              if f["code"] == "OSAID-A013"}
+    assert warned == _status_states(repo)
+    assert (repo / ".git" / "index").read_bytes() == index
+
+
+def test_a_git_lfs_file_is_compared_by_its_pointer_size_never_hashed(tmp_path: Path, monkeypatch) -> None:
+    from auditor.sources import git_worktree
+
+    root = tmp_path / "lfs"
+    root.mkdir()
+    git(root, "init", "-q")
+    big = 10 * 1024 ** 3
+    for name, size in (("model.safetensors", big), ("other.safetensors", big + 1)):
+        (root / name).write_text(POINTER.replace("13476249600", str(size)))
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "pointers")
+    for name in ("model.safetensors", "other.safetensors"):
+        with open(root / name, "wb") as file:
+            file.truncate(big)  # what `git lfs pull` leaves: the content, 10 GiB (sparse here)
+    hashed: list[int] = []
+    monkeypatch.setattr(git_worktree, "blob_sha", lambda size, chunks: hashed.append(size) or b"")
+    warned = {f.path: f.message for f in git_worktree.uncommitted_findings(str(root))}
+    assert warned == {"other.safetensors": "modified since the last commit: not in the committed release"}
+    assert hashed == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import time
 from pathlib import Path
 
 import httpx2
@@ -304,3 +305,29 @@ def test_delay_malformed_json_and_endless_pagination() -> None:
         hub.delay(r"/resolve/", 2.0)
         with pytest.raises(httpx2.TimeoutException):
             get_session().get(hf_hub_url("org/loop", "f00.txt", endpoint=hub.url), timeout=0.2)
+
+
+def test_drip_truncate_reset_compress_and_answer() -> None:
+    with HubServer([model_repo()]) as hub, httpx2.Client(timeout=5.0) as client:
+        url = hub.url + "/api/models/org/model"
+        hub.drip(r"/refs$", interval=0.005)
+        start = time.monotonic()
+        assert client.get(url + "/refs").json()["branches"]  # every byte arrives, one per 5 ms
+        assert time.monotonic() - start > 0.005 * 200  # status line and headers alone are over 200 bytes
+
+        hub.truncate(r"^/api/models/org/model$", fraction=0.5)
+        with pytest.raises(httpx2.RemoteProtocolError, match="incomplete|complete message body"):
+            client.get(url)
+        assert 0 < hub.requests[-1].bytes_sent < len(client.get(url + "/revision/main").content)
+
+        hub.reset(r"/revision/v1\.0$")
+        with pytest.raises((httpx2.ReadError, httpx2.RemoteProtocolError)):
+            client.get(url + "/revision/v1.0")
+
+        hub.compress(r"/revision/step1000$")
+        answer = client.get(url + "/revision/step1000")
+        assert answer.headers["content-encoding"] == "gzip" and answer.json()["sha"]
+
+        hub.answer(r"/paths-info/", b"<html>login</html>", "text/html")
+        page = client.post(url + "/paths-info/main", data={"paths": "config.json"})
+        assert page.status_code == 200 and page.headers["content-type"] == "text/html" and page.text.endswith("</html>")

@@ -199,3 +199,26 @@ def test_requests_stay_a_small_constant_plus_the_shards(run_cli, monkeypatch: py
     assert shard_requests <= 2 * 8
     assert any(f["code"] == "OSAID-A014" and "not read" in f["message"] for f in report["findings"])
     assert statuses(report)["model-parameters"] == "satisfied"
+
+
+def test_one_word_dataset_id_is_looked_up_as_a_canonical_dataset(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    card = b"---\nlicense: apache-2.0\ndatasets: [wikitext, ../../etc]\n---\n# Tiny\n\n## Model Details\nx\n"
+    wikitext = FakeRepo("wikitext", {"README.md": FakeFile(CORPUS.files["README.md"].content.replace(
+        b"cc-by-4.0", b"cc-by-sa-3.0"))}, repo_type="dataset")
+    model = FakeRepo("org/model", {**big_model().files, "README.md": FakeFile(card)})
+    with HubServer([model, wikitext]) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        result = run_cli("hf://org/model", "--format", "json", "--fail-on", "never")
+        endpoint = hub.url
+        asked = [r.path for r in hub.requests_to(r"^/(api/)?datasets/")]
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert {"/api/datasets/wikitext", f"/datasets/wikitext/resolve/{wikitext.commit_sha()}/README.md"} <= set(asked)
+    card_urls = {e["url"] for c in report["components"] for e in c["evidence"]
+                 if e["path"] == "hf-datasets/wikitext/README.md"}
+    assert card_urls == {f"{endpoint}/datasets/wikitext/blob/{wikitext.commit_sha()}/README.md"}
+    assert {(d["path"], d["id"]) for d in report["licenses"]} >= {("hf-datasets/wikitext/README.md", "CC-BY-SA-3.0")}
+    named = {e["reason"] for r in report["requirements"] for e in r["evidence"]}
+    assert "model card names dataset wikitext" in named
+    unread = {f["message"] for f in report["findings"] if f["code"] == "OSAID-A014"}
+    assert "dataset ../../etc not read: not a Hub repository id" in unread
