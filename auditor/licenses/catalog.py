@@ -27,6 +27,7 @@ class KnownLicense:
 @dataclass(frozen=True)
 class _Catalog:
     open_data: frozenset[str]
+    osi_approved_parts: frozenset[str]
     restricted_spdx: tuple[re.Pattern[str], ...]
     known: dict[str, KnownLicense]
     hub_ids: dict[str, str]
@@ -53,6 +54,7 @@ def _catalog() -> _Catalog:
     signatures.sort(key=lambda item: (-max(len(" ".join(s)) for s in item[1]), item[0]))
     return _Catalog(
         open_data=frozenset(raw["open_data"]),
+        osi_approved_parts=frozenset(raw["osi_approved_parts"]),
         restricted_spdx=tuple(re.compile(p) for p in raw["restricted_spdx_patterns"]),
         known=known,
         hub_ids=hub_ids,
@@ -110,7 +112,7 @@ def license_class(license_id: str | None) -> LicenseClass:
         return "unknown"
     if license_id.startswith("CC-BY"):
         return "open-content"
-    if spdx.osi_approved:
+    if spdx.osi_approved or license_id in catalog.osi_approved_parts:
         return "osi-approved"
     if spdx.fsf_libre:
         return "open-content"

@@ -41,7 +41,9 @@ def _key(normaliser_version: str) -> str:
         licensedb = "none"
     texts = package_data("license-texts")
     bundled = sorted((p.name, p.stat().st_size) for p in texts.iterdir()) if texts.is_dir() else []
-    raw = json.dumps([__version__, licensedb, bundled, normaliser_version])
+    # Which references exist depends on the licence classes too (data/licenses.yaml).
+    classes = hashlib.sha256(package_data("licenses.yaml").read_bytes()).hexdigest()
+    raw = json.dumps([__version__, licensedb, bundled, classes, normaliser_version])
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
