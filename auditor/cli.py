@@ -199,26 +199,13 @@ def license_(
     Exit 0 when every file is an open licence, 1 when any is restricted or unknown.
     """
     from auditor.formats.license_files import AnalysedFile, render_license_json, render_license_text
-    from auditor.licenses.analysis import analyse_license_text
+    from auditor.licenses.local_files import analyse_license_file
 
-    analysed = [AnalysedFile(str(path), analyse_license_text(_read_license_file(path))) for path in files]
+    analysed = [AnalysedFile(str(path), analyse_license_file(path)) for path in files]
     render = render_license_json if format is LicenseFormat.json else render_license_text
     sys.stdout.write(render(analysed))
     if any(f.analysis.license_class in ("restricted", "unknown") for f in analysed):
         raise typer.Exit(1)
-
-
-def _read_license_file(path: Path) -> str:
-    shown = printable(str(path))
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise AuditorError(f"{shown}: is a folder, not a licence file") from None
-    except OSError as error:
-        raise AuditorError(f"{shown}: cannot read ({error.strerror})") from None
-    if b"\x00" in data[:8192]:
-        raise AuditorError(f"{shown}: binary data, not a licence text")
-    return data.decode("utf-8", errors="replace")
 
 
 @app.command("diff")

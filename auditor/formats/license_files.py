@@ -22,6 +22,10 @@ def license_files_dict(files: list[AnalysedFile]) -> dict[str, Any]:
         "match": f.analysis.match,
         "restrictions": [{"kind": r.kind, "code": r.code, "line_start": r.line_start, "line_end": r.line_end,
                           "text": r.text, "freedom": r.freedom, "osd": r.osd} for r in f.analysis.restrictions],
+        "parts": [{"id": p.id, "name": p.name, "class": p.license_class, "match": p.score,
+                   "line_start": p.line_start, "line_end": p.line_end} for p in f.analysis.parts],
+        "pointer_files": [printable(name) for name in f.analysis.pointer_files],
+        "pointer_operator": f.analysis.pointer_operator,
     } for f in files]}
 
 
@@ -35,6 +39,12 @@ def render_license_text(files: list[AnalysedFile]) -> str:
         a = f.analysis
         match = f", {a.match:.1%} match" if a.match is not None else ""
         out.append(f"{printable(f.path)}: {printable(a.id or '-')} ({printable(a.name)}) [{a.license_class}{match}]")
+        if len(a.parts) > 1:
+            for p in a.parts:
+                lines = f"{p.line_start}" if p.line_start == p.line_end else f"{p.line_start}-{p.line_end}"
+                score = f", {p.score:.1%} match" if p.score is not None else ""
+                out.append(f"  lines {lines}: {printable(p.id or '-')} ({printable(p.name)}) "
+                           f"[{p.license_class}{score}]")
         for r in a.restrictions:
             where = f"{r.line_start}" if r.line_start == r.line_end else f"{r.line_start}-{r.line_end}"
             out.append(f"  line {where}: {r.code} {r.kind} (takes away the freedom to {r.freedom}; OSD {r.osd})")

@@ -1,13 +1,19 @@
 """What a licence text is and what it restricts: identification plus clause analysis.
 
-A text that is exactly a known open licence has no restrictions to look for. A text close to one
-but modified is read only where it differs (the added lines), so the open licence's own wording
-never raises a finding. Anything else is read whole.
+A licence file is read as an SPDX expression: each reference licence found in it is a part, in
+file order (the project's own licence first, then the licences of code it bundles), joined by
+AND. Text around the parts (headings, copyright lines, lists of files) names nothing and changes
+nothing, unless clause analysis finds a restriction in it. A part that is exactly a known open
+licence has no restrictions to look for; one that is modified is read only where it differs, so
+the open licence's own wording never raises a finding. A text close to a restricted licence is
+read whole, so each restriction is cited at the file's own lines. A text that is no reference
+licence is looked at for a short notice, an SPDX identifier or a known title, and read whole.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.licenses.catalog import (
@@ -18,11 +24,29 @@ from auditor.licenses.catalog import (
     license_name,
 )
 from auditor.licenses.clauses import find_restrictions
-from auditor.licenses.interface import LicenseClass, Restriction
-from auditor.licenses.matcher import added_lines, best_match
+from auditor.licenses.interface import LicenseClass, Restriction, worst_class
+from auditor.licenses.matcher import Identification, Segment, identify
+from auditor.licenses.notices import NoticeMatch, find_notices, is_attribution_text
 
-SPDX_IDENTIFIER = re.compile(r"SPDX-License-Identifier:\s*([^\r\n*#]+?)\s*(?:\*/|-->|#|$)", re.MULTILINE)
+_SPDX_ID = r"\(*[A-Za-z0-9][A-Za-z0-9.\-]*(?::[A-Za-z0-9][A-Za-z0-9.\-]*)?\+?\)*"
+SPDX_IDENTIFIER = re.compile(
+    rf"SPDX-License-Identifier:[ \t]*({_SPDX_ID}(?:[ \t]+(?:AND|OR|WITH)[ \t]+{_SPDX_ID})*)")
+"""Group 1 is the expression only: valid SPDX tokens, never the prose after them."""
 OPEN_CLASSES = frozenset({"osi-approved", "open-data", "open-content"})
+UNRECOGNISED = "unrecognised licence text"
+
+
+@dataclass(frozen=True)
+class LicensePart:
+    """One licence found in a file, with the lines it stands on."""
+
+    id: str | None
+    name: str
+    license_class: LicenseClass
+    score: float | None
+    """How much of the reference text is there, and how much of its lines it explains (the lower)."""
+    line_start: int
+    line_end: int
 
 
 @dataclass(frozen=True)
@@ -32,38 +56,109 @@ class LicenseAnalysis:
     license_class: LicenseClass
     match: float | None
     restrictions: tuple[Restriction, ...]
+    parts: tuple[LicensePart, ...] = ()
+    pointer_files: tuple[str, ...] = ()
+    """Files a pointer text ("the licenses found in LICENSE.APACHE or LICENSE.BSD") names."""
+    pointer_operator: str | None = None
 
 
-def analyse_license_text(text: str) -> LicenseAnalysis:
-    match = best_match(text)
+def analyse_license_text(text: str, name: str = "") -> LicenseAnalysis:
+    """The licence of a file's `text`; `name` (the file's name) tells an attribution file apart."""
+    identification = identify(text)
+    if identification.segments:
+        return _from_segments(text, identification)
+    if is_attribution_text(text, name):
+        return LicenseAnalysis(None, "attribution notice (no licence)", "notice", None, ())
+    return _unmatched(text, identification.closest)
+
+
+def _from_segments(text: str, identification: Identification) -> LicenseAnalysis:
+    segments = identification.segments
+    if all(s.reference.license_class in OPEN_CLASSES for s in segments):
+        unexplained = set(identification.unexplained_lines)
+        restrictions = find_restrictions(text, only_lines=unexplained) if unexplained else ()
+    else:
+        restrictions = find_restrictions(text)
+    # A restriction between parts was added to the licence it follows (or, before the first part,
+    # to the first): "Apache-2.0 plus a field-of-use clause" is a modified Apache-2.0.
+    owners = [max((i for i, s in enumerate(segments) if s.line_start <= r.line_start), default=0)
+              for r in restrictions]
+    parts = [_part(s, [r for r, owner in zip(restrictions, owners, strict=True) if owner == i])
+             for i, s in enumerate(segments)]
+    found = {s.reference.id for s in segments}
+    # A notice of a licence the file already holds (Apache's "how to apply" boilerplate) adds nothing.
+    parts += [p for p in _leftover_notices(text, identification.unexplained_lines) if p.id not in found]
+    parts.sort(key=lambda p: (p.line_start, p.line_end))
+    ids = _conjunction(p.id for p in parts)
+    named = [p for p in parts if p.id]
+    klass = "restricted" if restrictions else worst_class([p.license_class for p in parts])
+    scores = [p.score for p in parts if p.score is not None]
+    return LicenseAnalysis(ids, " AND ".join(dict.fromkeys(p.name for p in named)) or UNRECOGNISED,
+                           klass, min(scores) if scores else None, restrictions, tuple(parts))
+
+
+def _conjunction(ids: Iterable[str | None]) -> str | None:
+    """Distinct ids in order, joined by AND (an OR of a notice kept whole in parentheses)."""
+    distinct = list(dict.fromkeys(i for i in ids if i))
+    if len(distinct) == 1:
+        return distinct[0]
+    return " AND ".join(f"({i})" if " OR " in i else i for i in distinct) or None
+
+
+def _part(segment: Segment, restrictions: list[Restriction]) -> LicensePart:
+    reference = segment.reference
+    modified = f"{reference.name}, modified: {segment.score:.0%} match"
+    is_open = reference.license_class in OPEN_CLASSES
+    # Restrictions in an open licence's part were added to it; a restricted licence has its own.
+    name = reference.name if segment.exact and not (restrictions and is_open) else modified
+    if restrictions:
+        klass: LicenseClass = "restricted"
+    elif segment.exact or not is_open:
+        klass = reference.license_class
+    else:
+        klass = "unknown"  # an open licence with changes is no longer that licence
+    return LicensePart(reference.id, name, klass, segment.score, segment.line_start, segment.line_end)
+
+
+def _leftover_notices(text: str, unexplained: frozenset[int]) -> list[LicensePart]:
+    """Standard notices outside every part: the licence of some other code the file speaks for.
+    Only the unexplained lines are searched, in place, so the lines cited stay the file's own."""
+    if not unexplained:
+        return []
+    leftover = "\n".join(line if number in unexplained else ""
+                         for number, line in enumerate(text.split("\n"), start=1))
+    return [_notice_part(n) for n in find_notices(leftover) if n.kind != "pointer" and n.expression]
+
+
+def _notice_part(notice: NoticeMatch) -> LicensePart:
+    expression, klass = expression_class(notice.expression)
+    spdx_id = canonical_id(expression)
+    return LicensePart(expression, license_name(spdx_id) if spdx_id else expression, klass, None,
+                       notice.line_start, notice.line_end)
+
+
+def _unmatched(text: str, closest: Segment | None) -> LicenseAnalysis:
     identifier = SPDX_IDENTIFIER.search(text[:4096])
-    if identifier is not None and not identifier.group(1).strip():
-        identifier = None  # "SPDX-License-Identifier:" with nothing after it names no licence
-    if match is None and identifier is not None:
+    if identifier is not None:
         expression, klass = expression_class(identifier.group(1))
         spdx_id = canonical_id(expression)
-        return LicenseAnalysis(spdx_id or expression, license_name(spdx_id) if spdx_id else expression,
-                               klass, None, ())
-    if match is None:
-        restrictions = find_restrictions(text)
-        titled = identify_by_title(text)
-        if titled is not None:
-            return LicenseAnalysis(titled, license_name(titled), license_class(titled), None, restrictions)
-        if restrictions:
-            return LicenseAnalysis(None, "unrecognised licence with use restrictions", "restricted", None,
-                                   restrictions)
-        return LicenseAnalysis(None, "unrecognised licence text", "unknown", None, ())
-    reference = match.reference
-    score = round(match.score, 3)
-    modified = f"{reference.name}, modified: {score:.0%} match"
-    if reference.license_class in OPEN_CLASSES:
-        added = added_lines(text, reference) if score < 1 else set()
-        restrictions = find_restrictions(text, only_lines=added) if added else ()
-        if restrictions:
-            return LicenseAnalysis(reference.id, modified, "restricted", score, restrictions)
-        if match.exact:
-            return LicenseAnalysis(reference.id, reference.name, reference.license_class, score, ())
-        return LicenseAnalysis(reference.id, modified, "unknown", score, ())
+        return LicenseAnalysis(spdx_id or expression, license_name(spdx_id) if spdx_id else expression, klass, None, ())
+    notices = find_notices(text)
+    pointer = next((n for n in notices if n.kind == "pointer" and n.files), None)
+    if pointer is not None:
+        return LicenseAnalysis(None, f"points to {' and '.join(pointer.files)}", "unknown", None, (),
+                               pointer_files=pointer.files, pointer_operator=pointer.operator)
     restrictions = find_restrictions(text)
-    klass = "restricted" if restrictions else reference.license_class
-    return LicenseAnalysis(reference.id, reference.name if match.exact else modified, klass, score, restrictions)
+    licensed = [_notice_part(n) for n in notices if n.kind != "pointer" and n.expression]
+    if licensed:
+        klass = "restricted" if restrictions else worst_class([p.license_class for p in licensed])
+        names = " AND ".join(dict.fromkeys(p.name for p in licensed))
+        return LicenseAnalysis(_conjunction(p.id for p in licensed), names, klass,
+                               None, restrictions, tuple(licensed))
+    titled = identify_by_title(text)
+    if titled is not None:
+        return LicenseAnalysis(titled, license_name(titled), license_class(titled), None, restrictions)
+    near = f", closest: {closest.reference.name} ({closest.containment:.0%})" if closest is not None else ""
+    if restrictions:
+        return LicenseAnalysis(None, f"{UNRECOGNISED} with use restrictions{near}", "restricted", None, restrictions)
+    return LicenseAnalysis(None, f"{UNRECOGNISED}{near}", "unknown", None, ())

@@ -1,22 +1,28 @@
-"""Finds every licence a release states: licence files, the model card's `license:`, SPDX headers.
+"""Finds every licence a release states: licence files, README terms sections, the model card's
+`license:`, SPDX headers.
 
-A licence file applies to its folder and below; its name can narrow it to a kind of component
-(LICENSE-MODEL, LICENSE-CODE, LICENSE-DATA, LICENSE-DOCS, "... License Agreement"). An SPDX
-header, or the `license:` front matter of a document other than the model card (a data card),
-applies to its own file. The model card's `license:` applies where no licence file does, and is
-checked against the top-level licence file (a conflict is a finding).
+Which files are licence files, and what their names and folders scope them to, is in
+`file_names`; a PDF licence is read as text by `auditor.artifacts.pdf_text`. A pointer file is
+resolved to the files it names (`pointers`); an attribution notice (NOTICE) is kept as such and
+never decides a component's licence. An SPDX header, or the `license:` front matter of a document
+other than the model card (a data card), applies to its own file. The model card's `license:`
+applies where no licence file does, and is checked against the top-level licence file (a conflict
+is a finding); its "License"/"Terms of use" section is read as a statement of terms
+(`card_sections`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass
 
 from auditor.artifacts.markdown_document import markdown_of
-from auditor.components import COMPONENTS
+from auditor.artifacts.pdf_text import MAX_PDF_BYTES, is_pdf, pdf_text
 from auditor.findings import Finding
-from auditor.licenses.analysis import SPDX_IDENTIFIER, analyse_license_text
+from auditor.licenses.analysis import SPDX_IDENTIFIER, LicenseAnalysis, analyse_license_text
+from auditor.licenses.card_sections import terms_sections
 from auditor.licenses.catalog import (
     canonical_id,
     expression_class,
@@ -24,32 +30,25 @@ from auditor.licenses.catalog import (
     license_class,
     license_name,
 )
+from auditor.licenses.file_names import (
+    DOC_SUFFIXES,
+    PARAMETER_COMPONENTS,
+    PDF_SUFFIX,
+    PDF_TERMS_NAME,
+    TERMS_HINT,
+    license_scope,
+    name_scope,
+    named_as_license,
+    reuse_license_id,
+)
 from auditor.licenses.interface import LicenseDeclaration
+from auditor.licenses.pointers import resolve_pointer
 from auditor.sources.interface import Artifact, Inventory
 
-LICENSE_FILE = re.compile(
-    r"^(licen[cs]e|copying|notice|use[_-]?policy|acceptable[_-]?use[_-]?policy|responsible[_-]?use|"
-    r"terms[_-]?of[_-]?use|model[_-]?licen[cs]e|code[_-]?licen[cs]e|data[_-]?licen[cs]e)"
-    r"([_.-][\w.-]*)?$|licen[cs]e[_ -]?agreement", re.IGNORECASE)
-NOTICE_FILE = re.compile(r"^notice", re.IGNORECASE)
 AGREEMENT_TITLE = re.compile(r"licen[cs]e agreement|terms of use|acceptable use policy|"
                              r"^\W*licen[cs]e\W*$|public licen[cs]e", re.IGNORECASE)
-DOC_SUFFIXES = frozenset({"", ".md", ".txt", ".rst", ".markdown"})
-TERMS_HINT = re.compile(r"licen[cs]|terms|agreement|policy|eula|legal", re.IGNORECASE)
 SOURCE_SUFFIXES = frozenset({".py", ".sh", ".js", ".ts", ".c", ".h", ".cc", ".cpp", ".cu", ".rs",
                              ".go", ".java", ".md", ".yaml", ".yml", ".toml", ".cfg", ".ipynb"})
-
-PARAMETER_COMPONENTS = ("model-metadata", "model-parameters", "model-parameters-intermediate")
-# Words in a licence file's name that narrow it to components; checked in this order.
-NAME_SCOPES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    # "X License Agreement" files come with weights: Llama, Gemma and their kin name the model.
-    (re.compile(r"model|weights?|param|agreement", re.I), PARAMETER_COMPONENTS),
-    (re.compile(r"code|software|source", re.I),
-     tuple(sorted(c.id for c in COMPONENTS.values() if c.content == "code"))),
-    (re.compile(r"data", re.I), ("datasets", "evaluation-data")),
-    (re.compile(r"docs?|documentation|content", re.I),
-     tuple(sorted(c.id for c in COMPONENTS.values() if c.content == "document"))),
-)
 MODEL_CARD_NAME = re.compile(r"^(readme|model[_-]?card)(\.md)?$", re.IGNORECASE)
 
 
@@ -62,30 +61,37 @@ class LicenseDiscovery:
 def discover_licenses(inventory: Inventory) -> LicenseDiscovery:
     found: list[LicenseDeclaration] = []
     findings: list[Finding] = []
+    settled: set[str] = set()  # files an open pointer speaks for
     for artifact in inventory.files():
         if _is_license_file(artifact):
-            declaration = _from_file(artifact)
-            # A NOTICE is an attribution notice unless it names or restricts terms itself.
-            if not NOTICE_FILE.match(artifact.name) or declaration.id or declaration.restrictions:
-                found.append(declaration)
-        elif MODEL_CARD_NAME.match(artifact.name) and artifact.folder == "":
-            declarations, problems = _from_model_card(artifact, inventory)
-            found += declarations
-            findings += problems
+            declaration, unread, named = _from_file(artifact, inventory)
+            found.append(declaration)
+            settled.update(named)
+            findings += [unread] if unread else []
+        elif MODEL_CARD_NAME.match(artifact.name):
+            if artifact.folder == "":
+                declarations, problems = _from_model_card(artifact, inventory)
+                found += declarations
+                findings += problems
+            else:
+                found += _from_front_matter(artifact)
+            document = markdown_of(artifact)
+            found += terms_sections(artifact, document) if document is not None else []
         elif artifact.suffix in (".md", ".markdown"):
             found += _from_front_matter(artifact)
         if artifact.suffix in SOURCE_SUFFIXES and artifact.size <= 1024 * 1024:
             found += _from_spdx_header(artifact)
+    found = [d for d in found if d.origin != "file" or d.path not in settled]
     found.sort(key=lambda d: (d.path, d.line or 0, d.origin))
     return LicenseDiscovery(found, findings + _card_conflicts(found))
 
 
 def _is_license_file(artifact: Artifact) -> bool:
-    if LICENSE_FILE.match(artifact.name):
+    if named_as_license(artifact):
         return True
     if (artifact.suffix not in DOC_SUFFIXES or MODEL_CARD_NAME.match(artifact.name)
             or artifact.size > 512 * 1024):
-        return False
+        return artifact.suffix == PDF_SUFFIX and PDF_TERMS_NAME.search(artifact.name) is not None
     if artifact.folder.count("/") >= 1 and not TERMS_HINT.search(artifact.name):
         return False  # deep in the tree, only a file named like terms is read for a licence title
     text = artifact.text
@@ -95,24 +101,53 @@ def _is_license_file(artifact: Artifact) -> bool:
     return AGREEMENT_TITLE.search(title.strip("# *")) is not None
 
 
-def _name_scope(name: str) -> tuple[str, ...]:
-    stem = re.sub(r"^(licen[cs]e|copying)", "", name, flags=re.IGNORECASE)
-    stem = re.sub(r"licen[cs]e", "", stem, flags=re.IGNORECASE)
-    for pattern, components in NAME_SCOPES:
-        if pattern.search(stem):
-            return components
-    return ()
+def _license_text(artifact: Artifact) -> tuple[str | None, str | None]:
+    """A licence file's text, a PDF's extracted, and why there is none."""
+    if not is_pdf(artifact.head):
+        text = artifact.text
+        return text, None if text is not None else "unreadable or binary licence file"
+    if artifact.size > MAX_PDF_BYTES:
+        return None, f"PDF larger than {MAX_PDF_BYTES // (1024 * 1024)} MiB, not read"
+    extracted = pdf_text(artifact.read(0, artifact.size))
+    return extracted.text, extracted.problem
 
 
-def _from_file(artifact: Artifact) -> LicenseDeclaration:
-    text = artifact.text
+def _from_file(artifact: Artifact,
+               inventory: Inventory) -> tuple[LicenseDeclaration, Finding | None, tuple[str, ...]]:
+    """The file's declaration, a finding when a PDF could not be read, and the files an open pointer
+    in it speaks for."""
+    scope, components = license_scope(artifact), name_scope(artifact)
+    text, problem = _license_text(artifact)
     if text is None:
-        return LicenseDeclaration(artifact.path, "file", None, "unreadable or binary licence file",
-                                  "unknown", artifact.folder, _name_scope(artifact.name))
-    analysis = analyse_license_text(text)
+        finding = Finding(artifact.path, "OSAID-A017", f"licence PDF not read: {problem}") \
+            if is_pdf(artifact.head) else None
+        return LicenseDeclaration(artifact.path, "file", None, problem or "unreadable licence file", "unknown",
+                                  scope, components), finding, ()
+    analysis = _named_by_folder(artifact, analyse_license_text(text, artifact.name))
+    pointer = resolve_pointer(analysis, lambda name: _sibling_text(artifact, name, inventory))
+    named: tuple[str, ...] = ()
+    if pointer is not None:
+        analysis = pointer.analysis
+        named = tuple(posixpath.join(artifact.folder, n) for n in pointer.named) if pointer.is_open else ()
     return LicenseDeclaration(artifact.path, "file", analysis.id, analysis.name, analysis.license_class,
-                              artifact.folder, _name_scope(artifact.name), line=1,
-                              restrictions=analysis.restrictions, match=analysis.match)
+                              scope, components, line=1, restrictions=analysis.restrictions,
+                              match=analysis.match), None, named
+
+
+def _named_by_folder(artifact: Artifact, analysis: LicenseAnalysis) -> LicenseAnalysis:
+    """`LICENSES/MIT.txt` (REUSE) is MIT by its name when its text names nothing and restricts nothing."""
+    reuse_id = reuse_license_id(artifact)
+    if reuse_id is None or analysis.id is not None or analysis.restrictions:
+        return analysis
+    return dataclasses.replace(analysis, id=reuse_id, name=f"{license_name(reuse_id)} (named by its file name)",
+                               license_class=license_class(reuse_id))
+
+
+def _sibling_text(artifact: Artifact, name: str, inventory: Inventory) -> str | None:
+    sibling = inventory.get(posixpath.join(artifact.folder, name))
+    if sibling is None:
+        return None
+    return _license_text(sibling)[0] or ""
 
 
 def _from_model_card(artifact: Artifact,
@@ -174,7 +209,7 @@ def _other_license(front_matter: dict, artifact: Artifact,
         target = posixpath.normpath(posixpath.join(artifact.folder, link))
         linked = inventory.get(target) if not target.startswith("..") else None
         if linked is not None:
-            declaration = _from_file(linked)
+            declaration = _from_file(linked, inventory)[0]
             return declaration.id, f"{declaration.name} (license_link: {link})", declaration.license_class
     name = front_matter.get("license_name")
     return None, str(name) if name else None, "unknown"

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-LicenseClass = Literal["osi-approved", "open-data", "open-content", "restricted", "unknown"]
-Origin = Literal["file", "model-card", "spdx-header", "front-matter"]
+LicenseClass = Literal["osi-approved", "open-data", "open-content", "restricted", "unknown", "notice"]
+"""`notice`: an attribution file (NOTICE, AUTHORS), which credits but grants nothing."""
+Origin = Literal["file", "model-card", "spdx-header", "front-matter", "readme-section"]
+"""`readme-section`: the "License"/"Terms of use" section of a README or model card."""
 FILE_SCOPED: frozenset[str] = frozenset({"spdx-header", "front-matter"})
 """Origins that speak for their own file only."""
 
 CLASS_ORDER: tuple[LicenseClass, ...] = ("restricted", "unknown", "open-content", "open-data", "osi-approved")
-"""Worst first: when several licences apply to one thing, the worst decides."""
+"""Worst first: when several licences apply to one thing, the worst decides. `notice` is absent:
+an attribution file is no licence, so it never decides."""
 
 
 @dataclass(frozen=True)
@@ -57,4 +60,5 @@ class LicenseDeclaration:
 
 
 def worst_class(classes: list[LicenseClass]) -> LicenseClass:
-    return min(classes, key=CLASS_ORDER.index) if classes else "unknown"
+    ranked = [c for c in classes if c in CLASS_ORDER]
+    return min(ranked, key=CLASS_ORDER.index) if ranked else "unknown"

@@ -1,16 +1,21 @@
-"""The word sets of every reference licence, cached on disk between runs.
+"""What matching needs of every reference licence, cached on disk between runs.
 
 Normalising some 270 reference texts costs most of a second; every audit with a licence file needs
 them. They depend only on the installed licensedcode-data, the bundled texts and the normaliser, so
 they are computed once and kept in the user's cache folder (never in a release). A cache that is
-missing, stale, unreadable or unwritable is simply recomputed.
+missing, stale, unreadable or unwritable is simply recomputed. Each entry holds the reference's
+word set (to pick candidates) and the hashes of its word shingles in text order (to score them);
+both are decoded only when a candidate needs them.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
+import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -41,28 +46,42 @@ def _key(normaliser_version: str) -> str:
         licensedb = "none"
     texts = package_data("license-texts")
     bundled = sorted((p.name, p.stat().st_size) for p in texts.iterdir()) if texts.is_dir() else []
-    # Which references exist depends on the licence classes too (data/licenses.yaml).
-    classes = hashlib.sha256(package_data("licenses.yaml").read_bytes()).hexdigest()
-    raw = json.dumps([__version__, licensedb, bundled, classes, normaliser_version])
+    raw = json.dumps([__version__, licensedb, bundled, normaliser_version, sys.byteorder])
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """A reference text as matching reads it: its distinct words, its shingle hashes in order
+    (one per run of words) and its length in words."""
+
+    words: frozenset[str]
+    shingles: array
+    length: int
 
 
 @dataclass(frozen=True)
 class ReferenceIndex:
     references: tuple[ReferenceLicense, ...]
-    _words: dict[str, frozenset[str] | list[str]]
+    _entries: dict[str, ReferenceData | dict]
 
-    def words(self, license_id: str) -> frozenset[str]:
-        """A reference's word set; built from the cached list the first time it is asked for."""
-        found = self._words[license_id]
-        if not isinstance(found, frozenset):
-            found = self._words[license_id] = frozenset(found)
+    def data(self, license_id: str) -> ReferenceData:
+        """A reference's data; decoded from the cached entry the first time it is asked for."""
+        found = self._entries[license_id]
+        if not isinstance(found, ReferenceData):
+            shingles = array("I")
+            shingles.frombytes(base64.b64decode(found["shingles"]))
+            found = self._entries[license_id] = ReferenceData(frozenset(found["words"]), shingles, found["length"])
         return found
+
+    def length(self, license_id: str) -> int:
+        found = self._entries[license_id]
+        return found.length if isinstance(found, ReferenceData) else found["length"]
 
 
 @cache
-def reference_index(normaliser_version: str, compute: Callable[[str], frozenset[str]]) -> ReferenceIndex:
-    """Every reference licence and its normalised word set. `compute(text)` normalises;
+def reference_index(normaliser_version: str, compute: Callable[[str], ReferenceData]) -> ReferenceIndex:
+    """Every reference licence and its data. `compute(text)` normalises and hashes;
     `normaliser_version` names its behaviour, so a changed normaliser never reads an old cache."""
     path = cache_dir() / f"reference-index-{_key(normaliser_version)}.json"
     try:
@@ -80,11 +99,16 @@ def reference_index(normaliser_version: str, compute: Callable[[str], frozenset[
 
 
 def _dump(index: ReferenceIndex) -> list[dict[str, object]]:
-    return [{"id": r.id, "name": r.name, "source": r.source, "file": file_token(r.file), "size": r.size,
-             "words": sorted(index.words(r.id))} for r in index.references]
+    entries = []
+    for r in index.references:
+        data = index.data(r.id)
+        entries.append({"id": r.id, "name": r.name, "source": r.source, "file": file_token(r.file), "size": r.size,
+                        "words": sorted(data.words), "length": data.length,
+                        "shingles": base64.b64encode(data.shingles.tobytes()).decode("ascii")})
+    return entries
 
 
 def _load(entries: list[dict]) -> ReferenceIndex:
     references = tuple(ReferenceLicense(e["id"], e["name"], license_class(e["id"]), e["source"],
                                         file_from_token(e["file"]), e["size"]) for e in entries)
-    return ReferenceIndex(references, {e["id"]: e["words"] for e in entries})
+    return ReferenceIndex(references, {e["id"]: e for e in entries})

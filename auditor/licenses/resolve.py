@@ -3,8 +3,11 @@
 For each place the component was found, in this order (the way the Model Openness Tool resolves
 licences, but from evidence): the file's own declaration (an SPDX header, a document's front
 matter); else a licence file above it whose name names the component's kind (LICENSE-MODEL,
-LICENSE-CODE, ...), the nearest one; else the nearest licence file above it; else the model
-card's `license:`. Several licences at the same level all apply, and the worst class decides.
+LICENSE-CODE, ...), the nearest one; else the nearest licence file above it (one in the folder
+itself before those of its `LICENSES/` folder); else the model card's `license:`. Several licences
+at the same level all apply, and the worst class decides. A README's "License"/"Terms of use"
+section applies on top of whatever else does (a card's prose never hides a licence file), and an
+attribution notice (NOTICE) never decides.
 """
 
 from __future__ import annotations
@@ -39,21 +42,27 @@ class LicenseIndex:
 
     own: dict[str, list[LicenseDeclaration]]
     files_by_scope: dict[str, list[LicenseDeclaration]]
+    sections_by_scope: dict[str, list[LicenseDeclaration]]
     cards: list[LicenseDeclaration]
 
     @classmethod
     def of(cls, declarations: list[LicenseDeclaration]) -> LicenseIndex:
         own: dict[str, list[LicenseDeclaration]] = defaultdict(list)
         files: dict[str, list[LicenseDeclaration]] = defaultdict(list)
+        sections: dict[str, list[LicenseDeclaration]] = defaultdict(list)
         cards = []
         for d in declarations:
+            if d.license_class == "notice":
+                continue
             if d.origin in FILE_SCOPED:
                 own[d.scope].append(d)
             elif d.origin == "file":
                 files[d.scope].append(d)
+            elif d.origin == "readme-section":
+                sections[d.scope].append(d)
             else:
                 cards.append(d)
-        return cls(dict(own), dict(files), cards)
+        return cls(dict(own), dict(files), dict(sections), cards)
 
 
 _last: tuple[list[LicenseDeclaration], int, LicenseIndex] | None = None
@@ -83,14 +92,23 @@ def licenses_for_path(component: str, path: str | None,
     index = _index(declarations)
     if path is not None and path in index.own:
         return index.own[path]
+    scopes = _scopes_above(path)
+    sections = [d for scope in scopes for d in index.sections_by_scope.get(scope, [])
+                if not d.components or component in d.components]
+    return _from_files(component, scopes, index) + sections
+
+
+def _from_files(component: str, scopes: list[str], index: LicenseIndex) -> list[LicenseDeclaration]:
     general: list[LicenseDeclaration] = []
-    for scope in _scopes_above(path):
+    for scope in scopes:
         here = index.files_by_scope.get(scope, [])
         named = [d for d in here if component in d.components]
         if named:
             return named
         if not general:
             general = [d for d in here if not d.components]
+            # A licence file in the folder itself speaks before those in its LICENSES/ folder.
+            general = [d for d in general if posixpath.dirname(d.path) == scope] or general
     return general or index.cards
 
 

@@ -106,3 +106,100 @@ def test_a_licence_in_words_never_seen() -> None:
 def test_an_unrecognised_text_without_restrictions_is_unknown() -> None:
     analysis = analyse_license_text("You can do what you want with this, but please be nice.\n")
     assert (analysis.id, analysis.license_class, analysis.restrictions) == (None, "unknown", ())
+
+
+# A licence file as an expression, honest near-matches, SPDX identifiers in prose (issue 11).
+
+from standard_texts import BSD_3, ISC, MIT  # noqa: E402
+
+THIRD_PARTY = "\n\nThird-party licences\n--------------------\n\nlantern/_vendor/tiny.py:\n\n"
+
+
+def test_mit_then_bundled_bsd_3_and_apache_is_an_expression_with_the_own_licence_first() -> None:
+    apache = (FIXTURES / "licenses" / "apache-2.0.txt").read_text()
+    text = MIT + THIRD_PARTY + BSD_3 + "\n\nlantern/_vendor/big/:\n\n" + apache
+    analysis = analyse_license_text(text)
+    assert (analysis.id, analysis.license_class, analysis.restrictions) == (
+        "MIT AND BSD-3-Clause AND Apache-2.0", "osi-approved", ())
+    assert [p.id for p in analysis.parts] == ["MIT", "BSD-3-Clause", "Apache-2.0"]
+    lines = text.split("\n")
+    assert lines[analysis.parts[0].line_start - 1].startswith("Permission is hereby granted")
+    assert lines[analysis.parts[1].line_start - 1].startswith("Redistribution and use")
+    assert all(p.score >= 0.99 and p.license_class == "osi-approved" for p in analysis.parts)
+
+
+def test_a_standard_text_with_a_credit_before_and_a_vendoring_note_after_is_that_licence() -> None:
+    text = ("Lantern was started by Ada Example in 2015 and is now looked after by a small team\n"
+            "of volunteers; thank you to everyone who sent a patch.\n\n" + ISC
+            + "\n\nThe files under lantern/_vendor/ were copied from the upstream project at tag 2.1.\n")
+    analysis = analyse_license_text(text)
+    assert (analysis.id, analysis.name, analysis.license_class, analysis.match) == ("ISC", "ISC License",
+                                                                                   "osi-approved", 1.0)
+
+
+def test_a_bundled_licence_does_not_hide_the_own_one_nor_make_the_file_unknown() -> None:
+    analysis = analyse_license_text(BSD_3 + THIRD_PARTY + MIT)
+    assert analysis.id == "BSD-3-Clause AND MIT" and analysis.license_class == "osi-approved"
+    assert analysis.parts[0].id == "BSD-3-Clause"
+
+
+HALF_MIT = MIT.split("The above copyright")[0] + (
+    "The Software may be used only for non-commercial purposes. Any person who sells") + """
+copies of the Software, or who uses it in a product offered for a charge, must first obtain
+a separate licence from the authors.
+
+THE SOFTWARE IS PROVIDED WITHOUT WARRANTY. THE AUTHORS ARE NOT LIABLE FOR ANY CLAIM.
+"""
+
+
+def test_a_text_half_like_a_standard_licence_is_unrecognised_never_modified() -> None:
+    analysis = analyse_license_text(HALF_MIT)
+    assert analysis.id is None and analysis.license_class == "restricted" and analysis.match is None
+    assert "modified" not in analysis.name
+    assert analysis.name.startswith("unrecognised licence text with use restrictions, closest: MIT")
+    assert {r.kind for r in analysis.restrictions} >= {"non-commercial"}
+    assert all(r.line_start == 12 for r in analysis.restrictions)
+
+
+def test_a_text_half_like_a_standard_licence_without_restrictions_is_unknown() -> None:
+    text = HALF_MIT.replace("The Software may be used only for non-commercial purposes.", "Be nice.").replace(
+        "must first obtain\na separate licence from the authors.", "should say thanks.")
+    analysis = analyse_license_text(text)
+    assert (analysis.id, analysis.license_class, analysis.restrictions) == (None, "unknown", ())
+    assert "modified" not in analysis.name
+
+
+def test_a_restricted_near_match_is_read_whole_and_cited_at_its_own_lines() -> None:
+    llama = (LLAMA / "LICENSE").read_text()
+    preamble = ("NORTHWIND RESEARCH MODEL LICENCE\n\nThis licence is adapted from another one; the parts we\n"
+                "changed are ours, and so are any mistakes in them.\n\n")
+    paragraphs = llama.replace("Llama 2", "Northwind-7B").replace("Meta", "Northwind").split("\n\n")
+    # Every ninth paragraph left out: a research licence about 86% like Llama 2's.
+    rewritten = [p if i % 9 or "700 million" in p else "This paragraph is left out." for i, p in enumerate(paragraphs)]
+    text = preamble + "\n\n".join(rewritten)
+    analysis = analyse_license_text(text)
+    assert analysis.license_class == "restricted" and analysis.id == "llama-2-community"
+    assert "modified" in analysis.name and analysis.match < 0.9
+    by_kind = {r.kind: r for r in analysis.restrictions}
+    threshold = by_kind["user-threshold"]
+    cited_text = " ".join(text.split("\n")[threshold.line_start - 1:threshold.line_end])
+    assert "700 million monthly active users" in " ".join(cited_text.split())
+
+
+@pytest.mark.parametrize(("line", "expression"), [
+    ("``SPDX-License-Identifier: BSD-2-Clause`` for the BSD license below", "BSD-2-Clause"),
+    ("SPDX-License-Identifier: MIT OR Apache-2.0 (see the files named below)", "MIT OR Apache-2.0"),
+    ("/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) */", "(GPL-2.0-only WITH Linux-syscall-note)"),
+    ("# SPDX-License-Identifier: GPL-2.0+ and more words", "GPL-2.0+"),
+])
+def test_an_spdx_identifier_in_prose_is_the_expression_only(line: str, expression: str) -> None:
+    from auditor.licenses.analysis import SPDX_IDENTIFIER
+
+    match = SPDX_IDENTIFIER.search(line)
+    assert match is not None and match.group(1) == expression
+
+
+def test_an_spdx_identifier_in_prose_names_only_its_licence() -> None:
+    analysis = analyse_license_text(
+        "The code is ``SPDX-License-Identifier: BSD-2-Clause`` for the BSD license below.\n")
+    assert (analysis.id, analysis.license_class) == ("BSD-2-Clause", "osi-approved")

@@ -9,6 +9,7 @@ from auditor.licenses.resolve import resolve_component_license
 from auditor.sources.local import LocalFolderSource
 
 APACHE = (Path(__file__).resolve().parents[2] / "fixtures" / "licenses" / "apache-2.0.txt").read_text()
+MIT = "SPDX-License-Identifier: MIT\n"
 
 
 def declarations(tmp_path: Path):
@@ -84,3 +85,24 @@ def test_card_conflicts_and_unlinked_other_are_findings(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("---\nlicense: other\n---\n# Card\n")
     (unlinked,) = discover_licenses(LocalFolderSource(tmp_path).inventory()).findings
     assert unlinked.code == "OSAID-L011"
+
+
+def test_a_licence_file_in_the_folder_speaks_before_its_licenses_folder(tmp_path: Path) -> None:
+    (tmp_path / "LICENSE").write_text(MIT)
+    (tmp_path / "licenses").mkdir()
+    (tmp_path / "licenses" / "LICENSE.vendored").write_text("Shared for non-commercial purposes only.\n")
+    code = resolve_component_license("training-code", ["train.py"], declarations(tmp_path))
+    assert (code.label, code.license_class) == ("MIT", "osi-approved")
+    (tmp_path / "LICENSE").unlink()
+    assert resolve_component_license("training-code", ["train.py"], declarations(tmp_path)).license_class \
+        == "restricted"
+
+
+def test_a_notice_file_is_kept_as_attribution_and_never_decides(tmp_path: Path) -> None:
+    (tmp_path / "LICENSE").write_text(APACHE)
+    (tmp_path / "NOTICE").write_text("Acme Coder\nCopyright 2024 Example Lab\n\n"
+                                     "This product includes software developed at Example Lab.\n")
+    found = declarations(tmp_path)
+    assert {d.path: d.license_class for d in found} == {"LICENSE": "osi-approved", "NOTICE": "notice"}
+    code = resolve_component_license("training-code", ["train.py"], found)
+    assert (code.label, code.license_class) == ("Apache-2.0", "osi-approved")

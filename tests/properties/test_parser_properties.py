@@ -663,7 +663,7 @@ def licence_texts(draw: st.DrawFn) -> str:
     return "".join(p + draw(separators) for p in pieces)
 
 
-_CLASSES = {"osi-approved", "open-data", "open-content", "restricted", "unknown"}
+_CLASSES = {"osi-approved", "open-data", "open-content", "restricted", "unknown", "notice"}
 
 
 @given(licence_texts())
