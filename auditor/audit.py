@@ -51,6 +51,8 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     detection.evidence = [_with_url(e, inventory) for e in detection.evidence]
     licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())
+    if release_files and not release_waivers and inventory.get(DEFAULT_WAIVERS_FILE) is not None:
+        detection.findings.append(_ignored_waivers_finding())
     if manifest is None and release_files:
         manifest = _release_manifest(inventory)
     outcome = None
@@ -68,9 +70,6 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
         report = compare_with_mot(report, manifest.mot)
     if waivers is None:
         waivers = _release_waivers(inventory) if release_files and release_waivers else []
-    if release_files and not release_waivers and inventory.get(DEFAULT_WAIVERS_FILE) is not None:
-        report = replace(report, findings=tuple(sorted(report.findings + (_ignored_waivers_finding(),),
-                                                       key=Finding.sort_key)))
     return apply_waivers(report, waivers, today or dt.date.today()) if waivers else report
 
 

@@ -38,10 +38,11 @@ def waiver_gate_note(report: Report, fail_on: FailOn) -> str | None:
         return None
     parts = []
     for requirement, waiver in waived:
-        whose = ("the release's own " + waiver.path) if waiver is not None and waiver.origin == "release" else (
-            waiver.path if waiver is not None else "a waiver")
-        approver = f", approved by {waiver.approved_by}" if waiver is not None else ""
-        parts.append(f"{requirement.id} ({whose}{approver})")
+        if waiver is None:
+            parts.append(f"{requirement.id} (a waiver)")
+            continue
+        whose = f"the release's own {waiver.path}" if waiver.origin == "release" else waiver.path
+        parts.append(f"{requirement.id} ({whose}, approved by {waiver.approved_by})")
     return f"the gate passes only because of waivers: {'; '.join(parts)}"
 
 

@@ -37,18 +37,24 @@ def render_license_text(files: list[AnalysedFile]) -> str:
     out: list[str] = []
     for f in files:
         a = f.analysis
-        match = f", {a.match:.1%} match" if a.match is not None else ""
-        out.append(f"{printable(f.path)}: {printable(a.id or '-')} ({printable(a.name)}) [{a.license_class}{match}]")
+        out.append(f"{printable(f.path)}: {printable(a.id or '-')} ({printable(a.name)}) "
+                   f"[{a.license_class}{_match(a.match)}]")
         if len(a.parts) > 1:
             for p in a.parts:
-                lines = f"{p.line_start}" if p.line_start == p.line_end else f"{p.line_start}-{p.line_end}"
-                score = f", {p.score:.1%} match" if p.score is not None else ""
-                out.append(f"  lines {lines}: {printable(p.id or '-')} ({printable(p.name)}) "
-                           f"[{p.license_class}{score}]")
+                out.append(f"  lines {_lines(p.line_start, p.line_end)}: {printable(p.id or '-')} "
+                           f"({printable(p.name)}) [{p.license_class}{_match(p.score)}]")
         for r in a.restrictions:
-            where = f"{r.line_start}" if r.line_start == r.line_end else f"{r.line_start}-{r.line_end}"
-            out.append(f"  line {where}: {r.code} {r.kind} (takes away the freedom to {r.freedom}; OSD {r.osd})")
+            out.append(f"  line {_lines(r.line_start, r.line_end)}: {r.code} {r.kind} "
+                       f"(takes away the freedom to {r.freedom}; OSD {r.osd})")
             out.append(f"    \"{printable(r.text)}\"")
         if not a.restrictions and a.license_class in ("restricted", "unknown"):
             out.append("  no restrictive clause found, but the licence is not a known open licence")
     return "\n".join(out) + "\n"
+
+
+def _lines(start: int, end: int) -> str:
+    return f"{start}" if start == end else f"{start}-{end}"
+
+
+def _match(score: float | None) -> str:
+    return f", {score:.1%} match" if score is not None else ""

@@ -30,7 +30,7 @@ from auditor.gate import waiver_gate_note
 from auditor.report import Report
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
-_TRAILING_BLANKS = re.compile(r"(?:[ ]|\x1b\[[0-9;]*m)+$")
+_TRAILING_BLANKS = re.compile(rf"(?:[ ]|{_SGR.pattern})+$")
 
 class TextFormat(ReportFormat):
     name: ClassVar[str] = "text"

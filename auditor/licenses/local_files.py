@@ -18,6 +18,8 @@ from auditor.licenses.analysis import LicenseAnalysis, analyse_license_text
 from auditor.licenses.pointers import resolve_pointer
 from auditor.sources.interface import TEXT_LIMIT
 
+_SIBLING_LIMIT = max(TEXT_LIMIT, MAX_PDF_BYTES)
+
 
 def analyse_license_file(path: Path) -> LicenseAnalysis:
     analysis = analyse_license_text(read_license_file(path), path.name)
@@ -52,9 +54,9 @@ def _sibling_text(folder: Path, name: str) -> str | None:
         return None
     with os.fdopen(descriptor, "rb") as file:
         info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max(TEXT_LIMIT, MAX_PDF_BYTES):
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _SIBLING_LIMIT:
             return None
-        data = file.read(max(TEXT_LIMIT, MAX_PDF_BYTES) + 1)
+        data = file.read(_SIBLING_LIMIT + 1)
     if is_pdf(data):
         return pdf_text(data).text or ""
     if len(data) > TEXT_LIMIT or b"\x00" in data[:8192]:

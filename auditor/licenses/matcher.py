@@ -258,7 +258,7 @@ def identify(text: str) -> Identification:
                 best = result
         if best is None:
             if not found:
-                closest = _closest(mine, candidates + resembling)
+                closest = _closest(mine, candidates + resembling, present)
             break
         found.append(best)
         for position in best.text_covered:
@@ -266,23 +266,26 @@ def identify(text: str) -> Identification:
         mine.consume(best.start, best.end)
         candidates = [candidate for _, candidate in bounded]
     found.sort(key=lambda f: f.start)
-    segments = tuple(Segment(f.reference, round(f.containment, 3), round(f.purity, 3),
-                             mine.lines[f.start], mine.lines[f.end]) for f in found)
-    near = (Segment(closest.reference, round(closest.containment, 3), round(closest.purity, 3),
-                    mine.lines[closest.start], mine.lines[closest.end]) if closest is not None else None)
+    segments = tuple(_segment(mine, f) for f in found)
+    near = _segment(mine, closest) if closest is not None else None
     return Identification(segments, near, _unexplained_lines(mine.lines, explained))
 
 
-def _closest(mine: _Text, candidates: list[tuple[ReferenceLicense, ReferenceData]]) -> _Found | None:
+def _segment(mine: _Text, found: _Found) -> Segment:
+    return Segment(found.reference, round(found.containment, 3), round(found.purity, 3),
+                   mine.lines[found.start], mine.lines[found.end])
+
+
+def _closest(mine: _Text, candidates: list[tuple[ReferenceLicense, ReferenceData]],
+             present: set[int]) -> _Found | None:
     """The best-contained reference, even under SEGMENT (its region taken as the whole text)."""
     best: _Found | None = None
-    present = mine.present()
     for reference, data in candidates:
         covered = _covered_words(data, present)
         if covered < CLOSEST * data.length or (best is not None and covered / data.length <= best.containment):
             continue
         known = _shingle_set(reference.id)
-        in_text = sum(1 for p in range(len(mine.hashes)) if mine.hashes[p] in known)
+        in_text = sum(1 for value in mine.hashes if value in known)
         best = _Found(reference, 0, len(mine.words) - 1, covered, covered / data.length,
                       min(1.0, in_text / len(mine.words)), ())
     return best

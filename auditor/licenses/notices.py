@@ -356,6 +356,7 @@ def is_attribution_text(text: str, name: str) -> bool:
         return False
     lines = [" ".join(_COMMENT_MARKER.sub("", line).split()) for line in text.split("\n")]
     lines = [line for line in lines if line]
-    credits = sum(1 for line in lines if any(p.search(line) for p in rules.credit_lines))
-    listed = sum(1 for line in lines if any(p.search(line) for p in rules.credit_lines + rules.listing_lines))
-    return credits > 0 and 3 * listed >= 2 * len(lines)
+    credited = [any(p.search(line) for p in rules.credit_lines) for line in lines]
+    listed = sum(1 for line, credit in zip(lines, credited, strict=True)
+                 if credit or any(p.search(line) for p in rules.listing_lines))
+    return any(credited) and 3 * listed >= 2 * len(lines)

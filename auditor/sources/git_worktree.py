@@ -101,8 +101,9 @@ def _tracked_changes(root: str, repository: GitRepository, index: Index, notes: 
         if state is not None:
             changes[entry.path] = state
     staged = {entry.path for entry in index.entries}
+    sparse_folders = tuple(sparse)  # one C-level startswith per path, not a Python loop over the folders
     for path in committed or ():
-        if path not in staged and not any(path.startswith(folder) for folder in sparse):
+        if path not in staged and not path.startswith(sparse_folders):
             changes[path] = DELETED
     return changes
 

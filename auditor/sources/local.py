@@ -17,7 +17,8 @@ from auditor.escape import is_unusual, printable
 from auditor.findings import Finding
 from auditor.sources.interface import STREAM_CHUNK, Artifact, ArtifactKind, Inventory, Source, Target
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+"""A file of the release is opened without following a link in its last part and without blocking on a FIFO."""
 
 
 class LocalFolderSource(Source):
@@ -134,7 +135,7 @@ class LocalFolderSource(Source):
 
     def _open(self, artifact: Artifact) -> int:
         path = self._link_targets.get(artifact.path) or os.path.join(self._root, artifact.path)
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, OPEN_FLAGS)
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
             raise OSError(0, "not a regular file any more")

@@ -75,7 +75,6 @@ def test_lines_that_state_a_copyright(line: str) -> None:
 ])
 def test_body_lines_that_speak_of_copyright_are_kept(line: str) -> None:
     assert not is_copyright_line(line)
-    assert words(f"Preamble.\n{line}") == words(f"Preamble.\n{line}")
     assert len(normalise(f"Preamble.\n{line}").words) > 1
 
 

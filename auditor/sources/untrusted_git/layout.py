@@ -8,12 +8,11 @@ import stat
 
 from auditor.escape import printable
 from auditor.findings import Finding
+from auditor.sources.interface import STREAM_CHUNK as CHUNK
+from auditor.sources.local import OPEN_FLAGS
 
 NOT_FOLLOWED = "OSAID-A016"
-OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-"""A file of the release is opened without following a link in its last part and without blocking on a FIFO."""
 DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-CHUNK = 1024 * 1024
 
 
 class GitError(Exception):

@@ -172,14 +172,14 @@ class ObjectStore:
             if loose is not None:
                 kind, size, reader = DecompressMemMapReader.new(loose, close_on_deletion=True)
                 return ObjectInfo(_kind(kind), size), reader
-            entity, offsets, base = self._packed(binsha)
+            entity, offsets, chain = self._packed(binsha)
             pack = entity.pack()
-            kind = _kind(type_id_to_type_map[base.type_id])
+            kind = _kind(type_id_to_type_map[chain[-1].type_id])
             if len(offsets) == 1:
-                return ObjectInfo(kind, base.size), pack.stream(offsets[0])
+                return ObjectInfo(kind, chain[0].size), pack.stream(offsets[0])
             header = pack.stream(offsets[0]).read(512)  # the delta's base size, then its result's size
             info = ObjectInfo(kind, msb_size(header, msb_size(header)[0])[1])
-            if sum(pack.info(offset).size for offset in offsets) + info.size > MAX_DELTA_MEMORY:
+            if sum(link.size for link in chain) + info.size > MAX_DELTA_MEMORY:
                 return info, _Refused(f"object {binsha.hex()} is a delta chain too large to rebuild in bounded "
                                       "memory")
             return info, DeltaApplyReader.new([pack.stream(offset) for offset in offsets])
@@ -238,9 +238,9 @@ class ObjectStore:
                 packs.append(PackEntity(paths[0]))
         return packs
 
-    def _packed(self, binsha: bytes) -> tuple[PackEntity, list[int], OPackInfo]:
+    def _packed(self, binsha: bytes) -> tuple[PackEntity, list[int], list[OPackInfo]]:
         """The pack holding the object, its delta chain's offsets (the object first, its base last) and
-        the base's pack info. The chain is walked here, bounded: gitdb's own walk trusts the pack."""
+        their pack infos. The chain is walked here, bounded: gitdb's own walk trusts the pack."""
         for entity in self._packs:
             index = entity.index()
             position = index.sha_to_index(binsha)
@@ -248,8 +248,10 @@ class ObjectStore:
                 continue
             pack = entity.pack()
             offsets = [index.offset(position)]
+            chain: list[OPackInfo] = []
             while True:
                 info = pack.info(offsets[-1])
+                chain.append(info)
                 if info.type_id == OFS_DELTA:
                     base = offsets[-1] - info.delta_info
                     if not 0 < base < offsets[-1]:
@@ -260,7 +262,7 @@ class ObjectStore:
                         raise MissingObjectError(f"object {binsha.hex()} is a delta of a missing object")
                     base = index.offset(base_position)
                 else:
-                    return entity, offsets, info
+                    return entity, offsets, chain
                 if len(offsets) > MAX_DELTA_DEPTH:
                     raise GitError(f"object {binsha.hex()} has a delta chain deeper than {MAX_DELTA_DEPTH}")
                 offsets.append(base)
