@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz install clean browser
+.PHONY: demo test fuzz install clean browser model
 
 # The version is checked before anything is made; a venv or an install that fails is removed
 # whole, so the next run starts clean instead of trusting a half-made .venv.
@@ -36,6 +36,14 @@ demo: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Retrains the clause model (auditor/data/clause_model.json) from the labelled model licence corpus:
+# exports the texts from local mirrors into the cache (a text whose mirror is absent is named and
+# the training refuses), then trains with scikit-learn, a development dependency only.
+model: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,model]'
+	$(BIN)/python bench/model_licence_corpus.py
+	$(BIN)/python bench/train_clause_model.py
 
 # The parsers' property tests with 10,000 generated inputs each (`make test` runs 200): several minutes.
 fuzz: $(STAMP)

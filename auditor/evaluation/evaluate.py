@@ -154,5 +154,8 @@ def _restriction_findings(requirements: tuple[RequirementResult, ...]) -> set[Fi
                 findings.add(Finding(declaration.path, r.code,
                                      f"{r.kind}: \"{r.text}\" (takes away the freedom to {r.freedom}; OSD {r.osd})",
                                      line=r.line_start, line_end=r.line_end))
+            for reason in declaration.reasons:
+                findings.add(Finding(declaration.path, reason.code, f"{declaration.name}: {reason.text}",
+                                     line=reason.line_start, line_end=reason.line_end))
     return findings
 

@@ -38,7 +38,9 @@ def license_dict(d: LicenseDeclaration) -> dict[str, Any]:
     return {"path": _path(d.path), "line": d.line, "id": d.id, "name": d.name, "class": d.license_class,
             "origin": d.origin, "scope": _path(d.scope), "components": list(d.components), "match": d.match,
             "restrictions": [{"kind": r.kind, "code": r.code, "line_start": r.line_start, "line_end": r.line_end,
-                              "text": r.text, "freedom": r.freedom, "osd": r.osd} for r in d.restrictions]}
+                              "text": r.text, "freedom": r.freedom, "osd": r.osd} for r in d.restrictions],
+            "reasons": [{"code": r.code, "text": r.text, "line_start": r.line_start, "line_end": r.line_end}
+                        for r in d.reasons]}
 
 
 def resolved_dict(resolved: ResolvedLicense | None) -> dict[str, Any] | None:

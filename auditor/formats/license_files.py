@@ -26,6 +26,8 @@ def license_files_dict(files: list[AnalysedFile]) -> dict[str, Any]:
                    "line_start": p.line_start, "line_end": p.line_end} for p in f.analysis.parts],
         "pointer_files": [printable(name) for name in f.analysis.pointer_files],
         "pointer_operator": f.analysis.pointer_operator,
+        "reasons": [{"code": r.code, "text": r.text, "line_start": r.line_start, "line_end": r.line_end}
+                    for r in f.analysis.reasons],
     } for f in files]}
 
 
@@ -47,8 +49,8 @@ def render_license_text(files: list[AnalysedFile]) -> str:
             out.append(f"  line {_lines(r.line_start, r.line_end)}: {r.code} {r.kind} "
                        f"(takes away the freedom to {r.freedom}; OSD {r.osd})")
             out.append(f"    \"{printable(r.text)}\"")
-        if not a.restrictions and a.license_class in ("restricted", "unknown"):
-            out.append("  no restrictive clause found, but the licence is not a known open licence")
+        for reason in a.reasons:
+            out.append(f"  lines {_lines(reason.line_start, reason.line_end)}: {reason.code} {printable(reason.text)}")
     return "\n".join(out) + "\n"
 
 

@@ -64,6 +64,9 @@ class MarkdownFormat(ReportFormat):
                     where = markdown_text(location(d.path, c.line_start, c.line_end))
                     out.append(f"- {c.code} **{c.kind}** at {where} (freedom to {c.freedom}, OSD {c.osd}): "
                                f"\"{markdown_text(c.text)}\"")
+                for reason in d.reasons:
+                    where = markdown_text(location(d.path, reason.line_start, reason.line_end))
+                    out.append(f"- {reason.code} at {where}: {markdown_text(reason.text)}")
             out.append("")
         if report.findings:
             out += ["## Findings", ""]

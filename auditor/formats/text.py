@@ -75,6 +75,9 @@ class TextFormat(ReportFormat):
                 for c in d.restrictions:
                     rows.add_row(Text(), Text(f"{location(d.path, c.line_start, c.line_end)} {c.code} {c.kind}: "
                                               f"\"{printable(c.text)}\""))
+                for reason in d.reasons:
+                    rows.add_row(Text(), Text(f"{location(d.path, reason.line_start, reason.line_end)} {reason.code}: "
+                                              f"{printable(reason.text)}"))
             console.print(rows)
         todo = todo_items(report)
         if todo:

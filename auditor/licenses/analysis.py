@@ -12,6 +12,7 @@ licence is looked at for a short notice, an SPDX identifier or a known title, an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,8 +24,10 @@ from auditor.licenses.catalog import (
     license_class,
     license_name,
 )
+from auditor.licenses.clause_model import ClauseModel
 from auditor.licenses.clauses import find_restrictions
-from auditor.licenses.interface import LicenseClass, Restriction, worst_class
+from auditor.licenses.grants import grant_reasons, unread_reasons
+from auditor.licenses.interface import LicenseClass, LicenseReason, Restriction, worst_class
 from auditor.licenses.matcher import Identification, Segment, identify
 from auditor.licenses.notices import NoticeMatch, find_notices, is_attribution_text
 
@@ -60,25 +63,33 @@ class LicenseAnalysis:
     pointer_files: tuple[str, ...] = ()
     """Files a pointer text ("the licenses found in LICENSE.APACHE or LICENSE.BSD") names."""
     pointer_operator: str | None = None
+    reasons: tuple[LicenseReason, ...] = ()
+    """For an unrecognised text no clause restricts: the freedoms it grants or does not."""
 
 
-def analyse_license_text(text: str, name: str = "") -> LicenseAnalysis:
-    """The licence of a file's `text`; `name` (the file's name) tells an attribution file apart."""
+def analyse_license_text(text: str, name: str = "", model: ClauseModel | None = None) -> LicenseAnalysis:
+    """The licence of a file's `text`; `name` (the file's name) tells an attribution file apart.
+    `model` replaces the shipped clause model (the benchmark's leave-one-licence-out runs)."""
     identification = identify(text)
     if identification.segments:
-        return _from_segments(text, identification)
-    if is_attribution_text(text, name):
+        analysis = _from_segments(text, identification, model)
+    elif is_attribution_text(text, name):
         return LicenseAnalysis(None, "attribution notice (no licence)", "notice", None, ())
-    return _unmatched(text, identification.closest)
+    else:
+        analysis = _unmatched(text, identification.closest, model)
+    if analysis.license_class == "osi-approved" or analysis.match == 1.0:
+        return analysis  # a known licence's own words were never in question
+    unread = unread_reasons(text)
+    return dataclasses.replace(analysis, reasons=analysis.reasons + unread) if unread else analysis
 
 
-def _from_segments(text: str, identification: Identification) -> LicenseAnalysis:
+def _from_segments(text: str, identification: Identification, model: ClauseModel | None) -> LicenseAnalysis:
     segments = identification.segments
     if all(s.reference.license_class in OPEN_CLASSES for s in segments):
         unexplained = set(identification.unexplained_lines)
-        restrictions = find_restrictions(text, only_lines=unexplained) if unexplained else ()
+        restrictions = find_restrictions(text, only_lines=unexplained, model=model) if unexplained else ()
     else:
-        restrictions = find_restrictions(text)
+        restrictions = find_restrictions(text, model=model)
     # A restriction between parts was added to the licence it follows (or, before the first part,
     # to the first): "Apache-2.0 plus a field-of-use clause" is a modified Apache-2.0.
     owners = [max((i for i, s in enumerate(segments) if s.line_start <= r.line_start), default=0)
@@ -137,7 +148,7 @@ def _notice_part(notice: NoticeMatch) -> LicensePart:
                        notice.line_start, notice.line_end)
 
 
-def _unmatched(text: str, closest: Segment | None) -> LicenseAnalysis:
+def _unmatched(text: str, closest: Segment | None, model: ClauseModel | None) -> LicenseAnalysis:
     identifier = SPDX_IDENTIFIER.search(text[:4096])
     if identifier is not None:
         expression, klass = expression_class(identifier.group(1))
@@ -148,7 +159,7 @@ def _unmatched(text: str, closest: Segment | None) -> LicenseAnalysis:
     if pointer is not None:
         return LicenseAnalysis(None, f"points to {' and '.join(pointer.files)}", "unknown", None, (),
                                pointer_files=pointer.files, pointer_operator=pointer.operator)
-    restrictions = find_restrictions(text)
+    restrictions = find_restrictions(text, model=model)
     licensed = [_notice_part(n) for n in notices if n.kind != "pointer" and n.expression]
     if licensed:
         klass = "restricted" if restrictions else worst_class([p.license_class for p in licensed])
@@ -161,4 +172,4 @@ def _unmatched(text: str, closest: Segment | None) -> LicenseAnalysis:
     near = f", closest: {closest.reference.name} ({closest.containment:.0%})" if closest is not None else ""
     if restrictions:
         return LicenseAnalysis(None, f"{UNRECOGNISED} with use restrictions{near}", "restricted", None, restrictions)
-    return LicenseAnalysis(None, f"{UNRECOGNISED}{near}", "unknown", None, ())
+    return LicenseAnalysis(None, f"{UNRECOGNISED}{near}", "unknown", None, (), reasons=grant_reasons(text))

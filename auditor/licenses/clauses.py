@@ -11,15 +11,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from auditor.licenses.clause_model import ClauseModel, sentence_features, shipped_model
 from auditor.licenses.interface import Restriction
+from auditor.licenses.sentences import Sentence, split_sentences
 from auditor.resources import package_data
 from auditor.safe_yaml import load_yaml
 
 MAX_QUOTE = 400
 CUE_WINDOW = 120
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_BLOCK_START = re.compile(r"^\s{0,3}(#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|\([a-z0-9]{1,3}\)\s)")
-_SENTENCE_END = re.compile(r"(?<=[.;!?:])[\"'”)]?\s+(?=[\"'“(]?[A-Z0-9])|\s+(?=\(?[a-z0-9]{1,3}\)\s)")
 
 
 @dataclass(frozen=True)
@@ -67,69 +66,53 @@ def _kinds() -> tuple[_ClauseKind, ...]:
     )
 
 
-@dataclass(frozen=True)
-class _Sentence:
-    line_start: int
-    line_end: int
-    text: str
+THRESHOLD_KINDS = frozenset({"user-threshold", "revenue-threshold"})
+"""Kinds a definition can carry when it states an amount: "Licensee means an entity whose revenue
+did not exceed $1M" (while '"Monthly Active Users" means ...' only defines a word)."""
+_MORE_SPECIFIC = frozenset({"non-commercial", "no-improving-other-models"})
+"""A research-only grant is non-commercial, a ban on training other models is that kind: the model's
+field-of-use on the same sentence is the same clause read twice, unless a rule sees a use banned."""
+_AMOUNT = re.compile(r"\d|\b(hundred|thousand|million|billion)\b|[万亿]", re.IGNORECASE)
 
 
-def _sentences(text: str) -> list[_Sentence]:
-    """Sentences with the lines they stand on; paragraphs never share a sentence."""
-    sentences: list[_Sentence] = []
-    # Lines as editors and GitHub number them: only \n ends a line (splitlines() would also break
-    # at the form feeds of GNU licence texts and shift every citation after them).
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    index = 0
-    while index < len(lines):
-        if not lines[index].strip():
-            index += 1
-            continue
-        start = index
-        index += 1
-        # A heading or a list item starts a paragraph of its own: it never continues a sentence.
-        while index < len(lines) and lines[index].strip() and not _BLOCK_START.match(lines[index]):
-            index += 1
-        if _HEADING.match(lines[start]):
-            continue  # titles name a policy, they do not impose it
-        # Folded paragraph, remembering where each line begins in it.
-        offsets, parts, position = [], [], 0
-        for line in lines[start:index]:
-            folded = " ".join(line.split())
-            offsets.append(position)
-            parts.append(folded)
-            position += len(folded) + 1
-        paragraph = " ".join(parts)
-        cut = 0
-        for boundary in [m.end() for m in _SENTENCE_END.finditer(paragraph)] + [len(paragraph)]:
-            sentence = paragraph[cut:boundary].strip()
-            if sentence:
-                first = start + _line_index(offsets, cut) + 1
-                last = start + _line_index(offsets, max(cut, boundary - 1)) + 1
-                sentences.append(_Sentence(first, last, sentence))
-            cut = boundary
-    return sentences
+def find_restrictions(text: str, only_lines: set[int] | None = None,
+                      model: ClauseModel | None = None) -> tuple[Restriction, ...]:
+    """Every restrictive sentence in `text` (limited to `only_lines` when given), in text order.
 
-
-def _line_index(offsets: list[int], position: int) -> int:
-    index = 0
-    for number, offset in enumerate(offsets):
-        if offset <= position:
-            index = number
-    return index
-
-
-def find_restrictions(text: str, only_lines: set[int] | None = None) -> tuple[Restriction, ...]:
-    """Every restrictive sentence in `text` (limited to `only_lines` when given), in text order."""
+    A kind is found when the rules or the learnt `model` (the shipped one unless given) say so. A
+    heading is never a restriction, and a definition only states a threshold; a list item is
+    quoted after its lead-in, which is what makes it a restriction.
+    """
+    model = model or shipped_model()
     found: list[Restriction] = []
-    for sentence in _sentences(text):
-        if only_lines is not None and not any(
-                n in only_lines for n in range(sentence.line_start, sentence.line_end + 1)):
+    for sentence in split_sentences(text):
+        if sentence.role == "heading" or (only_lines is not None and not any(
+                n in only_lines for n in range(sentence.line_start, sentence.line_end + 1))):
             continue
-        quote = sentence.text if len(sentence.text) <= MAX_QUOTE else sentence.text[:MAX_QUOTE - 3] + "..."
-        for kind in _kinds():
-            if kind.matches(sentence.text):
-                found.append(Restriction(kind.kind, kind.code, sentence.line_start, sentence.line_end,
-                                         quote, kind.freedom, kind.osd))
+        by_rules = _rule_kinds(sentence)
+        learnt = set(model.kinds_of(sentence_features(sentence.text, sentence.lead_in)))
+        if (by_rules | learnt) & _MORE_SPECIFIC and "field-of-use" not in by_rules:
+            learnt.discard("field-of-use")
+        kinds = by_rules | learnt
+        if sentence.role == "definition":
+            kinds &= THRESHOLD_KINDS if _AMOUNT.search(sentence.text) else set()
+        found.extend(Restriction(kind.kind, kind.code, sentence.line_start, sentence.line_end, _quote(sentence),
+                                 kind.freedom, kind.osd) for kind in _kinds() if kind.kind in kinds)
     found.sort(key=lambda r: (r.line_start, r.kind))
     return tuple(found)
+
+
+def _rule_kinds(sentence: Sentence) -> set[str]:
+    kinds = {kind.kind for kind in _kinds() if kind.matches(sentence.text)}
+    if sentence.lead_in is not None:  # "You agree not to use the Model to:" bans each item after it
+        kinds.update(kind.kind for kind in _kinds() if kind.kind == "field-of-use" and kind.matches(sentence.lead_in))
+    return kinds
+
+
+def _quote(sentence: Sentence) -> str:
+    text = sentence.text if sentence.lead_in is None else f"{_clip(sentence.lead_in, MAX_QUOTE // 2)} {sentence.text}"
+    return _clip(text, MAX_QUOTE)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."

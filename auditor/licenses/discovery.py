@@ -131,7 +131,7 @@ def _from_file(artifact: Artifact,
         named = tuple(posixpath.join(artifact.folder, n) for n in pointer.named) if pointer.is_open else ()
     return LicenseDeclaration(artifact.path, "file", analysis.id, analysis.name, analysis.license_class,
                               scope, components, line=1, restrictions=analysis.restrictions,
-                              match=analysis.match), None, named
+                              match=analysis.match, reasons=analysis.reasons), None, named
 
 
 def _named_by_folder(artifact: Artifact, analysis: LicenseAnalysis) -> LicenseAnalysis:

@@ -31,6 +31,16 @@ class Restriction:
 
 
 @dataclass(frozen=True)
+class LicenseReason:
+    """Why a text that is no known licence is not open when no clause says so, cited by line."""
+
+    code: str
+    text: str
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True)
 class LicenseDeclaration:
     """A licence stated somewhere in the release, and what it applies to.
 
@@ -50,6 +60,7 @@ class LicenseDeclaration:
     restrictions: tuple[Restriction, ...] = ()
     match: float | None = None
     """How close the text is to the identified licence's reference text (0 to 1), when compared."""
+    reasons: tuple[LicenseReason, ...] = ()
 
     def covers(self, path: str | None) -> bool:
         if path is None:

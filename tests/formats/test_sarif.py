@@ -173,7 +173,7 @@ def test_line_zero_or_absent_gives_no_region() -> None:
 def test_rules_carry_the_finding_documentation_and_level() -> None:
     (run,) = sarif(audit("llama-style"))["runs"]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert set(rules) == {"OSAID-L001", "OSAID-L003", "OSAID-L004", "OSAID-L006",
+    assert set(rules) == {"OSAID-L001", "OSAID-L003", "OSAID-L004", "OSAID-L006", "OSAID-L008",
                           "OSAID-R001", "OSAID-R002", "OSAID-R005"}
     for code, rule in rules.items():
         entry = finding_code(code)

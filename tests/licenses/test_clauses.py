@@ -42,3 +42,36 @@ sole discretion.
 
 def test_apache_text_has_no_restriction() -> None:
     assert find_restrictions((FIXTURES / "licenses" / "apache-2.0.txt").read_text()) == ()
+
+
+NEW_WORDS = """Tern Model Licence
+
+1. "Derivatives" means any model trained on the Tern weights, including on their output patterns.
+2. An Eligible Entity is one whose gross receipts in the prior year did not exceed one million U.S. dollars.
+3. Any other entity must register and obtain a basic commercial license before any use.
+4. No further rights exist unless and until the Licensor has, by written instrument, extended the licence.
+5. If you share the weights, you may only do so under the terms of this Agreement.
+6. You will not use, copy, modify, merge, publish or distribute the weights for any military or illegal purposes.
+7. Tern reserves the right to update this Acceptable Use Policy from time to time.
+
+You agree not to use the model or its outputs for:
+
+- the generation of spam;
+- the tracking of a person without consent.
+
+您不得将本模型用于任何军事目的。
+"""
+
+
+def test_a_licence_in_new_words_is_cited_at_each_restriction() -> None:
+    found = {(r.kind, r.line_start) for r in find_restrictions(NEW_WORDS)}
+    expected = {("revenue-threshold", 4), ("permission-required", 5), ("permission-required", 6),
+                ("downstream-restrictions", 7), ("field-of-use", 8), ("remote-restriction", 9),
+                ("field-of-use", 11), ("field-of-use", 13), ("field-of-use", 14), ("field-of-use", 16)}
+    assert expected <= found
+    assert not any(line == 3 for _, line in found)  # a definition, however it mentions outputs
+
+
+def test_a_prohibited_use_item_is_quoted_after_its_lead_in() -> None:
+    item = next(r for r in find_restrictions(NEW_WORDS) if r.line_start == 13)
+    assert item.text == "You agree not to use the model or its outputs for: - the generation of spam;"
