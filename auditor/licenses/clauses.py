@@ -31,11 +31,18 @@ class _ClauseKind:
     cues: tuple[tuple[re.Pattern[str], ...], ...]
     unless: tuple[re.Pattern[str], ...]
     require: tuple[re.Pattern[str], ...]
+    never: tuple[re.Pattern[str], ...]
+
+    def excludes(self, sentence: str) -> bool:
+        return any(u.search(sentence) for u in (*self.unless, *self.never))
+
+    def never_is(self, sentence: str) -> bool:
+        return any(n.search(sentence) for n in self.never)
 
     def matches(self, sentence: str) -> bool:
         said = any(p.search(sentence) for p in self.patterns) or any(
             _together(rule, sentence) for rule in self.cues)
-        return (said and not any(u.search(sentence) for u in self.unless)
+        return (said and not self.excludes(sentence)
                 and (not self.require or any(r.search(sentence) for r in self.require)))
 
 
@@ -61,9 +68,14 @@ def _kinds() -> tuple[_ClauseKind, ...]:
                     tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
                     tuple(tuple(re.compile(c, re.IGNORECASE) for c in rule) for rule in entry.get("cues") or ()),
                     tuple(re.compile(u, re.IGNORECASE) for u in entry.get("unless") or ()),
-                    tuple(re.compile(r, re.IGNORECASE) for r in entry.get("require") or ()))
+                    tuple(re.compile(r, re.IGNORECASE) for r in entry.get("require") or ()),
+                    tuple(re.compile(n, re.IGNORECASE) for n in entry.get("never") or ()))
         for kind, entry in raw.items()
     )
+
+
+def _kind(name: str) -> _ClauseKind:
+    return next(kind for kind in _kinds() if kind.kind == name)
 
 
 THRESHOLD_KINDS = frozenset({"user-threshold", "revenue-threshold"})
@@ -90,7 +102,8 @@ def find_restrictions(text: str, only_lines: set[int] | None = None,
                 n in only_lines for n in range(sentence.line_start, sentence.line_end + 1))):
             continue
         by_rules = _rule_kinds(sentence)
-        learnt = set(model.kinds_of(sentence_features(sentence.text, sentence.lead_in)))
+        learnt = {kind for kind in model.kinds_of(sentence_features(sentence.text, sentence.lead_in))
+                  if not _kind(kind).never_is(sentence.text)}
         if (by_rules | learnt) & _MORE_SPECIFIC and "field-of-use" not in by_rules:
             learnt.discard("field-of-use")
         kinds = by_rules | learnt

@@ -10,7 +10,7 @@ def test_a_text_that_grants_only_use_names_the_freedoms_it_withholds() -> None:
     text = "Weights terms\n\nYou may use the weights on your own computer.\nAll other rights reserved.\n"
     [reason] = grant_reasons(text)
     assert reason.code == NO_GRANT
-    assert reason.text == "no grant of the freedom to modify and share found"
+    assert reason.text == "no grant of the freedoms to modify and share found"
     assert (reason.line_start, reason.line_end) == (1, 4)
 
 
