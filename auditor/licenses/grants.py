@@ -44,7 +44,8 @@ def grant_reasons(text: str) -> tuple[LicenseReason, ...]:
     missing = [f for f in FREEDOMS if f not in first]
     if missing:
         last_line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        return (LicenseReason(NO_GRANT, f"no grant of the freedom{'s' if len(missing) > 1 else ''} to {_and(missing)} found", 1, last_line),)
+        freedoms = "freedoms" if len(missing) > 1 else "freedom"
+        return (LicenseReason(NO_GRANT, f"no grant of the {freedoms} to {_and(missing)} found", 1, last_line),)
     starts = [first[f][0] for f in FREEDOMS]
     cited = _and([f"{f} (line {first[f][0]})" for f in FREEDOMS])
     return (LicenseReason(UNREVIEWED_GRANT, f"grants {cited} and no restriction was found, but it is no "
