@@ -161,9 +161,9 @@ def _held_out_sets(model: ClauseModel) -> tuple[Tally, Tally]:
             truth = set(entry.get("kinds") or ()) | {c["kind"] for c in entry.get("clauses") or ()}
             text = (ROOT / entry["path"]).read_text(encoding="utf-8")
             found = analyse_license_text(text, model=model).restrictions
-            for kind in truth | {r.kind for r in found}:
-                by_file.add(kind, "tp" if kind in truth and kind in {r.kind for r in found}
-                            else "fp" if kind not in truth else "fn")
+            found_kinds = {r.kind for r in found}
+            for kind in truth | found_kinds:
+                by_file.add(kind, "fn" if kind not in found_kinds else "tp" if kind in truth else "fp")
             if "clauses" in entry:
                 clauses = tuple(Clause(c["kind"], c["lines"][0], c["lines"][1]) for c in entry["clauses"] or ())
                 labelled = LabelledText(entry["id"], entry["family"], (), text, clauses, bool(entry["open"]))

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from auditor.resources import package_data
 from auditor.safe_yaml import load_yaml
@@ -41,10 +41,15 @@ def sentence_features(text: str, lead_in: str | None = None) -> frozenset[str]:
     features.update(f"k:{c}" for c in concepts)
     features.update(f"kk:{p}" for p in pairs)
     if lead_in is not None:
-        features.add("item")
-        features.update(_ngrams("l:", _tokens(lead_in)[:40], longest=2))
-        features.update(f"lk:{c}" for c in _concepts(lead_in))
+        features |= _lead_in_features(lead_in)
     return frozenset(features)
+
+
+@lru_cache(maxsize=64)
+def _lead_in_features(lead_in: str) -> frozenset[str]:
+    """The same for every item of a list, so worked out once per list."""
+    return frozenset(("item", *_ngrams("l:", _tokens(lead_in)[:40], longest=2),
+                      *(f"lk:{c}" for c in _concepts(lead_in))))
 
 
 def _tokens(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from auditor.licenses.clause_model import ClauseModel, sentence_features, shipped_model
 from auditor.licenses.interface import Restriction
@@ -74,6 +74,7 @@ def _kinds() -> tuple[_ClauseKind, ...]:
     )
 
 
+@cache
 def _kind(name: str) -> _ClauseKind:
     return next(kind for kind in _kinds() if kind.kind == name)
 
@@ -117,9 +118,15 @@ def find_restrictions(text: str, only_lines: set[int] | None = None,
 
 def _rule_kinds(sentence: Sentence) -> set[str]:
     kinds = {kind.kind for kind in _kinds() if kind.matches(sentence.text)}
-    if sentence.lead_in is not None:  # "You agree not to use the Model to:" bans each item after it
-        kinds.update(kind.kind for kind in _kinds() if kind.kind == "field-of-use" and kind.matches(sentence.lead_in))
+    if sentence.lead_in is not None and _lead_in_bans_uses(sentence.lead_in):
+        kinds.add("field-of-use")
     return kinds
+
+
+@lru_cache(maxsize=64)
+def _lead_in_bans_uses(lead_in: str) -> bool:
+    """"You agree not to use the Model to:" bans each item after it; asked once per list."""
+    return _kind("field-of-use").matches(lead_in)
 
 
 def _quote(sentence: Sentence) -> str:

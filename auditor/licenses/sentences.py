@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Role = Literal["heading", "definition", "clause"]
@@ -55,8 +56,10 @@ class Sentence:
     """For a list item: the sentence ending in ':' that introduced the list."""
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Every sentence of `text` in order; paragraphs never share a sentence."""
+@lru_cache(maxsize=4)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Every sentence of `text` in order; paragraphs never share a sentence. Kept for the last few
+    texts: clause analysis, the grant check and the language check all read the same text."""
     # Lines as editors and GitHub number them: only \n ends a line (splitlines() would also break
     # at the form feeds of GNU licence texts and shift every citation after them).
     lines = [line.rstrip("\r") for line in text.split("\n")]
@@ -86,7 +89,7 @@ def split_sentences(text: str) -> list[Sentence]:
             sentences.append(sentence)
             if sentence.role == "clause" and sentence.text.rstrip("*_ ").endswith((":", "：")):
                 lead_in, lead_in_marker = sentence.text, marker
-    return sentences
+    return tuple(sentences)
 
 
 def _role(text: str, opens_paragraph: bool) -> Role:
@@ -195,7 +198,7 @@ def _is_cjk(text: str) -> bool:
     return any("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
 
 
-def unread_sentences(sentences: list[Sentence]) -> list[Sentence]:
+def unread_sentences(sentences: tuple[Sentence, ...]) -> list[Sentence]:
     """Clauses in a script clause analysis does not read: it reads Latin-script languages by their
     words and Chinese by its concepts; Japanese kana, Korean, Cyrillic and the rest it cannot."""
     return [s for s in sentences if s.role == "clause" and not _readable(s.text)]
