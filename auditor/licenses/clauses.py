@@ -103,8 +103,9 @@ def find_restrictions(text: str, only_lines: set[int] | None = None,
                 n in only_lines for n in range(sentence.line_start, sentence.line_end + 1))):
             continue
         by_rules = _rule_kinds(sentence)
+        read = sentence.text if sentence.lead_in is None else f"{sentence.lead_in} {sentence.text}"
         learnt = {kind for kind in model.kinds_of(sentence_features(sentence.text, sentence.lead_in))
-                  if not _kind(kind).never_is(sentence.text)}
+                  if not _kind(kind).never_is(read)}
         if (by_rules | learnt) & _MORE_SPECIFIC and "field-of-use" not in by_rules:
             learnt.discard("field-of-use")
         kinds = by_rules | learnt

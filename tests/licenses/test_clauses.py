@@ -75,3 +75,37 @@ def test_a_licence_in_new_words_is_cited_at_each_restriction() -> None:
 def test_a_prohibited_use_item_is_quoted_after_its_lead_in() -> None:
     item = next(r for r in find_restrictions(NEW_WORDS) if r.line_start == 13)
     assert item.text == "You agree not to use the model or its outputs for: - the generation of spam;"
+
+
+def test_a_grant_of_a_licence_is_not_a_ban_on_commercial_use() -> None:
+    assert "non-commercial" not in kinds(
+        "We grant You a non-exclusive, worldwide, non-transferable and royalty-free limited license to use, "
+        "reproduce and distribute the Materials.")
+    assert "non-commercial" not in kinds(
+        "Once approved, the Licensor will grant you a non-exclusive, revocable commercial copyright license.")
+    assert "non-commercial" not in kinds("审核通过后，许可方将授予您一个非排他性、可撤销的商用版权许可。")
+    # A grant that a purpose limits is one.
+    assert "non-commercial" in kinds(
+        "The Licensor grants you a non-exclusive, revocable license to reproduce the Software Products "
+        "for purposes other than commercial or production use.")
+
+
+def test_the_way_to_a_commercial_licence_is_permission_not_a_ban() -> None:
+    found = kinds("If you plan to use the Models for Commercial Purposes, please refer to the Registration "
+                  "Form and send it to us to obtain a commercial license.")
+    assert "non-commercial" not in found
+    assert "permission-required" in found
+
+
+def test_a_ban_that_says_nothing_of_commerce_is_not_non_commercial() -> None:
+    found = kinds("You may not use the model or its derivatives for designated restricted uses.")
+    assert "non-commercial" not in found
+    # 商业秘密 is a trade secret, not commerce.
+    assert "non-commercial" not in kinds("您对本模型的使用不得侵犯任何第三方的商业秘密。")
+
+
+def test_a_threshold_of_users_and_revenue_together_is_both() -> None:
+    found = kinds("If the Software is used for any of your commercial products that have more than 100 million "
+                  "monthly active users, or more than 20 million US dollars in monthly revenue, you shall "
+                  "display the model's name on the user interface.")
+    assert {"user-threshold", "revenue-threshold"} <= found
