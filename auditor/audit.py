@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from auditor.detectors import ALL_DETECTORS, Detection, Evidence
+from auditor.detectors.admissible import admissible_evidence
 from auditor.errors import BadManifestError
 from auditor.evaluation.checklist import Checklist
 from auditor.evaluation.evaluate import evaluate
@@ -48,7 +49,8 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     for detector in ALL_DETECTORS:
         report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
         detection.extend(detector().detect(inventory))
-    detection.evidence = [_with_url(e, inventory) for e in detection.evidence]
+    detection.evidence, set_aside = admissible_evidence([_with_url(e, inventory) for e in detection.evidence])
+    detection.findings += set_aside
     licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())
     if release_files and not release_waivers and inventory.get(DEFAULT_WAIVERS_FILE) is not None:

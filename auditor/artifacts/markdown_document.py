@@ -21,7 +21,8 @@ from auditor.sources.interface import Artifact
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*[^ \t#]|.)[ \t#]*$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_URL = re.compile(r"""(?:https?://|magnet:\?)[^\s<>()\[\]"'`]+""", re.IGNORECASE)
+_URL = re.compile(r"""(?:https?://|magnet:\?|gs://|s3://)[^\s<>()\[\]"'`]+""", re.IGNORECASE)
+_LINE_OPENS_WITH_LINK = re.compile(r"\s*(\[[^\]]{0,200}\]\()?<?")
 MAX_LINKS = 10_000
 """Links kept per document: a card or report cites far fewer; beyond this the rest are only counted."""
 CONTEXT_CHARS = 100
@@ -44,6 +45,10 @@ class Link:
     line: int
     context: str
     """The title of its section and the text around it on its line, for guessing what it points to."""
+    section: str = ""
+    """The title of its section (clipped), alone."""
+    in_table: bool = False
+    """On a table row: a row of a models or downloads table says what each link is by its place."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,11 @@ def _links(lines: list[str], sections: tuple[Section, ...]) -> tuple[tuple[Link,
             section = section_at(sections, number, starts)
             title = section.title[:CONTEXT_CHARS] if section else ""
             around = line[max(match.start() - CONTEXT_CHARS, 0):match.end() + CONTEXT_CHARS].strip()
-            links.append(Link(url, number, f"{title} | {around}"))
+            if number > 1 and lines[number - 2].strip() and _LINE_OPENS_WITH_LINK.fullmatch(line[:match.start()]):
+                # A line that starts with its link continues the line before: "The weights are on the
+                # Hub:\n[org/model](...)".
+                around = f"{lines[number - 2][-CONTEXT_CHARS:].strip()} {around}"
+            links.append(Link(url, number, f"{title} | {around}", title, line.lstrip().startswith("|")))
     return tuple(links), unread
 
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 from auditor.artifacts.markdown_document import markdown_of
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.linked_documents import linking_documents
+from auditor.detectors.references import PEER_TO_PEER, names_weights
 from auditor.sources.interface import Artifact, Inventory
 
 DATA_SUFFIXES = frozenset({".jsonl", ".parquet", ".arrow", ".csv", ".tsv", ".tfrecord", ".ndjson"})
@@ -20,6 +21,9 @@ DATASET_HOST = re.compile(
     r"data\.commoncrawl|archive\.org/details|figshare\.com|dataverse|storage\.googleapis\.com/.*data|"
     r"\.torrent$|^magnet:", re.IGNORECASE)
 HUB_DATASET_URL = "https://huggingface.co/datasets/"
+MEDIA_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|mp4|mp3|wav)(\?|#|$)", re.IGNORECASE)
+"""A picture kept in a dataset repository (a logo, a sample image) is not a dataset."""
+EVALUATION_CONTEXT = re.compile(r"\b(eval\w*|benchmarks?|leaderboards?|test (sets?|splits?))\b", re.IGNORECASE)
 
 
 class DatasetsDetector(Detector):
@@ -59,8 +63,11 @@ class DatasetsDetector(Detector):
         found += self._evaluation_datasets(artifact.path, document.front_matter,
                                            document.front_matter_lines.get("model-index"))
         for link in document.links:
-            if DATASET_HOST.search(link.url):
-                found.append(Evidence("datasets", self.name, f"dataset linked: {link.url}",
+            if (DATASET_HOST.search(link.url) and not MEDIA_FILE.search(link.url)
+                    and not (PEER_TO_PEER.search(link.url) and names_weights(link))):
+                # A benchmark's dataset is what the model was measured on, not what it learnt from.
+                component = "evaluation-data" if EVALUATION_CONTEXT.search(link.context) else "datasets"
+                found.append(Evidence(component, self.name, f"dataset linked: {link.url}",
                                       path=artifact.path, line=link.line, url=link.url,
                                       strength="referenced"))
         return found

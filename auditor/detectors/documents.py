@@ -86,7 +86,8 @@ class DocumentsDetector(Detector):
                     found.append(Evidence("research-paper", self.name, f"paper linked: {link.url}",
                                           path=artifact.path, line=link.line, url=link.url,
                                           strength="referenced",
-                                          details=(("section", holder.title if holder else ""),)))
+                                          details=(("section", holder.title if holder else ""),
+                                                   ("level", str(holder.level if holder else 0)))))
         if (artifact.suffix in EVAL_SUFFIXES and EVAL_NAME.search(artifact.path)
                 and not MODEL_CARD_NAME.match(artifact.name) and _has_numbers(artifact)):
             found.append(Evidence("evaluation-results", self.name, "evaluation results file",

@@ -129,6 +129,12 @@ RULES: tuple[Rule, ...] = (
     Rule(INFER, MEDIUM, "checkpoint loaded into a model", r"call:(.+\.)?load_state_dict",
          also=r"call:(torch\.load|(.+\.)?load_file|(.+\.)?load_checkpoint|(.+\.)?load_model)",
          unless=_BACKWARD),
+    Rule(INFER, STRONG, "inference runner", r"(call|class|base):(.+\.)?\w*Inference(Runner|Engine|Server|Pipeline)\w*"),
+    Rule(INFER, MEDIUM, "greedy or beam-search decoding",
+         r"(class|def):\w*(greedy|Greedy|beam_search|BeamSearch)\w*|def:(transcribe|translate|caption)"),
+    Rule(INFER, MEDIUM, "argmax over logits in a decoding function",
+         r"call:(.+\.)?logits\.argmax|call:(jnp|np|torch|tf)\.argmax",
+         also=r"def:\w*(generate|sample|decode|predict|infer|transcribe)\w*", unless=_BACKWARD),
     Rule(INFER, MEDIUM, "sampler call", r"call:\w*sampler\w*\.sample\w*|call:(.+\.)?decode_first_stage"),
 
     Rule(EVAL, STRONG, "lm-evaluation-harness", r"import:lm_eval(\..*)?|call:(.+\.)?simple_evaluate"),
@@ -163,6 +169,11 @@ RULES: tuple[Rule, ...] = (
 
     Rule(ARCH, STRONG, "neural-network module class", rf"base:({_MODULE_BASES})"),
     Rule(ARCH, MEDIUM, "Lightning module class", r"base:(.+\.)?LightningModule"),
+    # TensorFlow 1 defines models as functions building a graph, not as classes.
+    Rule(ARCH, MEDIUM, "TensorFlow 1 variable scopes", r"call:(tf\.)?(compat\.v1\.)?variable_scope"),
+    Rule(ARCH, MEDIUM, "TensorFlow 1 layers and variables",
+         r"call:tf\.(compat\.v1\.)?(layers\.(dense|conv\w+)|get_variable)",
+         also=r"call:tf\.(matmul|einsum|nn\.softmax)"),
     Rule(ARCH, MEDIUM, "Module subclass", r"base:Module"),
     Rule(ARCH, MEDIUM, "model configuration class", r"base:(.+\.)?PretrainedConfig"),
     Rule(ARCH, WEAK, "layers (attention, MLP, embedding)",

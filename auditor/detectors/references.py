@@ -9,8 +9,10 @@ from __future__ import annotations
 import configparser
 import re
 from typing import ClassVar
+from urllib.parse import urlsplit
 
-from auditor.artifacts.markdown_document import MAX_LINKS, markdown_of
+from auditor.artifacts.markdown_document import MAX_LINKS, Link, markdown_of
+from auditor.detectors.admissible import MODEL_OWN_CODE
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.linked_documents import linking_documents
 from auditor.findings import Finding
@@ -27,11 +29,29 @@ CODE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
      "data-preprocessing-code"),
     (re.compile(r"tokeni[sz]er|library|toolkit|framework", re.I), "supporting-libraries"),
     (re.compile(r"eval(uation)?\b|harness|benchmark", re.I), "evaluation-code"),
-    (re.compile(r"train(ing)?|pre-?train|fine-?tun", re.I), "training-code"),
+    # The code that trained this model, not a framework offered for fine-tuning it.
+    (re.compile(r"pre-?train|\btrained (with|using|by)\b|\btraining (code|scripts?|framework|recipes?|pipeline|"
+                r"config\w*|setup)|^[^|]*\| *training *:", re.I), "training-code"),
     (re.compile(r"inference|generat|serv(e|ing)|run the model|demo", re.I), "inference-code"),
     (re.compile(r"architecture|modell?ing code", re.I), "model-architecture"),
 )
+USERS_OWN_TRAINING = re.compile(r"fine-?tun|finetun|\blora\b|\bsft\b|quanti[sz]|deploy|your own|eval\w*|benchmark",
+                                re.I)
+LIBRARY_EXAMPLES = re.compile(r"/(examples?|docs?|tutorials?|notebooks?|demos?)/", re.I)
+"""A library's examples and guides show users how to use it; they are none of this model's code."""
+NOT_CODE = re.compile(r"\.(png|jpe?g|gif|svg|webp|pdf|mp4)(\?|#|$)|[?&]raw=true", re.I)
 WEIGHTS_CONTEXT = re.compile(r"weights|checkpoints?|parameters|download|model repo", re.IGNORECASE)
+MODELS_SECTION = re.compile(r"\b(models?|checkpoints?|weights|downloads?|releases?|zoo|pre-?trained)\b", re.I)
+WEIGHT_FILE = re.compile(r"\.(safetensors|gguf|ggml|pt|pth|bin|ckpt|h5|onnx|msgpack|tflite)(\?|#|$)", re.I)
+ARCHIVE = re.compile(r"\.(zip|tar|tar\.gz|tgz|tar\.bz2|7z)(\?|#|$)", re.I)
+HUB_LOADING = re.compile(r"\bAuto\w*\.from_pretrained\(\s*[\"']([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})[\"']")
+WEIGHT_URL_LITERAL = re.compile(r"[\"']https?://[^\s\"'<>]{1,500}\.(safetensors|pt|pth|ckpt|gguf|onnx)[\"']", re.I)
+WEIGHT_FILE_NAME = re.compile(r"[\w${}.-]{1,200}\.(safetensors|pth|ckpt|gguf)\b|\bconsolidated\.[\w${}]+\.pth\b")
+STORAGE = re.compile(r"^(gs|s3)://|^https?://([\w-]+\.)*(storage\.googleapis\.com|s3[\w.-]*\.amazonaws\.com|"
+                     r"blob\.core\.windows\.net|azureedge\.net|dl\.fbaipublicfiles\.com|r2\.dev)/|"
+                     r"^https?://console\.cloud\.google\.com/storage/|^https?://(www\.)?modelscope\.cn/models/", re.I)
+"""Object stores and model hubs other than Hugging Face: weights when the words around say so."""
+PEER_TO_PEER = re.compile(r"^magnet:|\.torrent(\?|#|$)", re.I)
 
 
 class ReferencesDetector(Detector):
@@ -47,25 +67,77 @@ class ReferencesDetector(Detector):
                 detection.findings.append(Finding(artifact.path, "OSAID-A015", (
                     f"{document.unread_links:,} links past the first {MAX_LINKS:,} were not read")))
             for link in document.links:
-                component = _component_for(link.url, link.context)
+                component = _component_for(link)
                 if component:
                     detection.evidence.append(Evidence(
                         component, self.name, f"linked: {link.url}", path=artifact.path,
                         line=link.line, url=link.url, strength="referenced"))
+            detection.evidence += _loaded_from_the_hub(artifact.path, artifact.text or "")
+        for artifact in inventory.files():
+            if artifact.suffix in (".py", ".sh"):
+                detection.evidence += _weights_downloaded(artifact.path, artifact.name, artifact.text or "")
         gitmodules = inventory.get(".gitmodules")
         if gitmodules is not None:
             detection.extend(_submodules(gitmodules.text, gitmodules.path, inventory.submodules))
         return detection
 
 
-def _component_for(url: str, context: str) -> str | None:
+def names_weights(link: Link) -> bool:
+    """The link's words, its section or its place in a models table say it is the model's weights."""
+    return bool(WEIGHTS_CONTEXT.search(link.context) or MODELS_SECTION.search(link.section))
+
+
+def _component_for(link: Link) -> str | None:
+    url, context = link.url, link.context
+    path = _url_path(url)
+    if WEIGHT_FILE.search(path) or (ARCHIVE.search(path) and names_weights(link)):
+        return "model-parameters"
+    if PEER_TO_PEER.search(url) or STORAGE.search(url):
+        return "model-parameters" if names_weights(link) else None
     if CODE_HOST.match(url):
+        if NOT_CODE.search(url) or LIBRARY_EXAMPLES.search(path):
+            return None
         for pattern, component in CODE_CONTEXT:
+            if component in MODEL_OWN_CODE and (USERS_OWN_TRAINING.search(context) or USERS_OWN_TRAINING.search(url)):
+                continue
             if pattern.search(context):
                 return component
-    elif HUB_MODEL.match(url) and WEIGHTS_CONTEXT.search(context):
+    elif HUB_MODEL.match(url) and (link.in_table or names_weights(link)):
         return "model-parameters"
     return None
+
+
+def _loaded_from_the_hub(path: str, text: str) -> list[Evidence]:
+    """`AutoModel.from_pretrained("org/name")` in a document: the model's architecture is the code that
+    transformers (or the Hub repository, with `trust_remote_code`) runs for that id."""
+    match = HUB_LOADING.search(text)
+    if match is None:
+        return []
+    repo = match.group(1)
+    return [Evidence("model-architecture", ReferencesDetector.name,
+                     f"the document loads {repo} with from_pretrained: its architecture is the code "
+                     "transformers or that Hub repository provides", path=path,
+                     line=text.count("\n", 0, match.start()) + 1, url=f"https://huggingface.co/{repo}",
+                     strength="referenced")]
+
+
+def _weights_downloaded(path: str, name: str, text: str) -> list[Evidence]:
+    """Code that downloads the weights: a weight file's URL in a string, or a download script naming
+    weight files (Llama's `download.sh`, GPT-2's `download_model.py`)."""
+    match = WEIGHT_URL_LITERAL.search(text) or (WEIGHT_FILE_NAME.search(text) if "download" in name.lower() else None)
+    if match is None:
+        return []
+    url = match.group(0).strip("\"'") if match.re is WEIGHT_URL_LITERAL else None
+    return [Evidence("model-parameters", ReferencesDetector.name,
+                     f"downloads the weights: {url or match.group(0)}", path=path,
+                     line=text.count("\n", 0, match.start()) + 1, url=url, strength="referenced")]
+
+
+def _url_path(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:  # a malformed URL in an untrusted document
+        return url
 
 
 def _submodules(text: str | None, path: str, pinned: dict[str, str]) -> Detection:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.python_code import RoleMatch, classify
+from auditor.detectors.training_libraries import TrainingLibrary, library_of, may_be_library_config
 from auditor.escape import printable
 from auditor.findings import Finding
 from auditor.safe_yaml import load_yaml
@@ -43,7 +44,8 @@ LAUNCH_NAME_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("data-preprocessing-code", re.compile(r"prep|process|dedup|filter|clean|shard")),
 )
 CONFIG_OPTION = re.compile(r"--([\w-]*config[\w-]*|deepspeed)")
-CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".py"})
+CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".py", ".gin"})
+MAX_CONFIG_BYTES = 1024 * 1024
 CONFIG_FOLDERS = frozenset({"config", "configs", "conf", "cfg", "hparams", "hyperparameters", "recipes"})
 # Hugging Face metadata other detectors own: never training configurations.
 NOT_CONFIGS = frozenset({"config.json", "generation_config.json", "tokenizer_config.json", "tokenizer.json",
@@ -129,7 +131,8 @@ class ScriptsDetector(Detector):
                 for match in state.roles[target.path]]
 
     def _config(self, artifact: Artifact, state: _State, detection: Detection) -> None:
-        if not _MAY_HOLD_TRAINING_KEYS.search(artifact.text or ""):
+        text = artifact.text or ""
+        if not (_MAY_HOLD_TRAINING_KEYS.search(text) or may_be_library_config(text)):
             return  # parsing thousands of unrelated configs would cost more than the whole audit
         try:
             keys = _config_keys(artifact)
@@ -138,6 +141,9 @@ class ScriptsDetector(Detector):
                                               f"training configuration cannot be parsed: {error}"))
             return
         kinds = sorted(kind for kind, names in TRAINING_KEYS.items() if keys & names)
+        library = library_of(keys, text)
+        if library is not None:
+            detection.evidence += _library_evidence(artifact, library, self.name, trains=bool(kinds) or not keys)
         if len(kinds) < MIN_KEY_KINDS:
             return
         matched = sorted(keys & ALL_TRAINING_KEYS)
@@ -147,6 +153,18 @@ class ScriptsDetector(Detector):
         detection.evidence.append(Evidence(
             "model-metadata", self.name, f"training configuration ({', '.join(kinds)}): {', '.join(matched)}",
             path=artifact.path, line=_first_key_line(artifact.text or "", matched), details=details))
+
+
+def _library_evidence(artifact: Artifact, library: TrainingLibrary, detector: str, trains: bool) -> list[Evidence]:
+    """A config of an open training library: the model's architecture in that library and, when it
+    also sets how to train, the training code too, both published as the library."""
+    shown = printable(artifact.path)
+    components = ("model-architecture", "training-code") if trains else ("model-architecture",)
+    return [Evidence(component, detector, f"{library.name} configuration: the model is defined and trained by the "
+                     f"open library {library.name}" if component == "training-code" else
+                     f"{library.name} configuration: an architecture the open library {library.name} implements",
+                     path=shown, url=library.url, strength="referenced", details=(("library", library.name),))
+            for component in components]
 
 
 _MAY_HOLD_TRAINING_KEYS = re.compile("|".join(sorted(ALL_TRAINING_KEYS, key=len, reverse=True)), re.IGNORECASE)
@@ -272,11 +290,13 @@ def _is_script(artifact: Artifact) -> bool:
 
 
 def _is_config_candidate(artifact: Artifact, state: _State) -> bool:
-    if artifact.suffix not in CONFIG_SUFFIXES or artifact.name in NOT_CONFIGS or artifact.text is None:
+    if artifact.suffix not in CONFIG_SUFFIXES or artifact.name in NOT_CONFIGS or artifact.size > MAX_CONFIG_BYTES:
         return False
-    if artifact.path in state.referenced:
+    if artifact.text is None:
+        return False
+    if artifact.path in state.referenced or CONFIG_FOLDERS & set(artifact.folder.lower().split("/")):
         return True
-    return bool(CONFIG_FOLDERS & set(artifact.folder.lower().split("/")))
+    return artifact.suffix != ".py" and may_be_library_config(artifact.text)
 
 
 class _Malformed(Exception):
@@ -288,6 +308,8 @@ def _config_keys(artifact: Artifact) -> frozenset[str]:
     text = artifact.text or ""
     if artifact.suffix == ".py":
         return _python_assignments(text)
+    if artifact.suffix == ".gin":
+        return frozenset()  # gin binds names to values in code-like text: read by its library's pattern
     try:
         if artifact.suffix == ".json":
             data = json.loads(text)

@@ -53,6 +53,8 @@ _LABELS = {
     "numpy-zip": "NumPy archive (.npz)",
 }
 _SHOWN_LIMIT = 200
+_ARRAY_OF_WEIGHTS = re.compile(r"weight|checkpoint|ckpt|param|model|state_dict|(^|[/_.-])(step|epoch)\d", re.I)
+"""NumPy arrays are weights only when their path says so (JAX and TF exports save them so)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,9 @@ class WeightsDetector(Detector):
         """Training state to metadata, checkpoints to intermediate, the rest to final parameters."""
         parameters: list[_Item] = []
         for item in items:
+            if dict(item.details).get("format") in ("numpy", "numpy-zip") and not _ARRAY_OF_WEIGHTS.search(
+                    item.artifact.path):
+                continue  # mel filters, statistics, features: data arrays, not this model's parameters
             if _OPTIMIZER.search(item.artifact.name):
                 yield self._evidence(item, "model-metadata", "optimizer state: ")
             elif _TRAINING_STATE.search(item.artifact.name):

@@ -99,13 +99,19 @@ def _parse(data: object, shown: str) -> Checklist:
                      tuple(requirements), shown)
 
 
+def whole_words(pattern: str) -> re.Pattern[str]:
+    """A checklist's heading or phrase pattern, matched only as whole words: `sources?` is a
+    heading about data in "Data sources", not in "resource-management" or inside a URL."""
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.IGNORECASE)
+
+
 def _requirement(raw: dict, where: str) -> Requirement:
     items = []
     for index, item in enumerate(raw.get("items", [])):
         try:
             items.append(DataInformationItem(
-                item["id"], item["title"], re.compile(item["headings"], re.IGNORECASE),
-                re.compile(item["phrases"], re.IGNORECASE), bool(item.get("needs_link", False))))
+                item["id"], item["title"], whole_words(item["headings"]), whole_words(item["phrases"]),
+                bool(item.get("needs_link", False))))
         except re.error as error:
             raise BadChecklistError(f"checklist {where}/items/{index}: invalid regex: {error}") from None
     source = raw["source"]

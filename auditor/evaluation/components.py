@@ -10,6 +10,11 @@ from auditor.licenses.interface import LicenseDeclaration
 from auditor.licenses.resolve import ResolvedLicense, resolve_component_license
 from auditor.report import ComponentResult, Reason, Status
 
+STATED_TERMS_REACH = frozenset({"model-parameters"})
+"""Components whose terms are the ones the release states for the model even when they live elsewhere:
+weights on the Hub are under the MODEL_LICENSE (or the README's terms) of the repository that
+publishes them, wherever the files are."""
+
 
 def local_paths(evidence: list[Evidence]) -> list[str | None]:
     """Paths whose licence governs the component: files of the release (local or remote), not
@@ -49,6 +54,13 @@ def _evaluate(component: str, evidence: list[Evidence], declarations: list[Licen
         reasons += [Reason("OSAID-R003", f"{e.reason}", e.path, e.line)
                     for e in evidence if e.strength == "partial"][:3]
     paths = local_paths(evidence)
+    if not paths and component in STATED_TERMS_REACH:
+        terms = resolve_component_license(component, [None], declarations)
+        if terms.license_class == "restricted":
+            return ComponentResult(component, name, "blocked", tuple(evidence), terms, tuple(
+                Reason("OSAID-R007", f"linked, and the terms stated for the model reach it: {restriction_summary(d)}",
+                       d.path, d.line)
+                for d in terms.declarations if d.license_class == "restricted"))
     if not paths:
         reasons.append(Reason("OSAID-R004", f"only referenced ({evidence[0].url or evidence[0].reason}); "
                                             "content and terms not verified", evidence[0].path, evidence[0].line))

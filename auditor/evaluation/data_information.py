@@ -2,7 +2,8 @@
 
 An item is covered by a section whose title matches it and that has some substance, or by a
 sentence that says it. Items nobody covers locally are `referenced` when a paper, report or data
-card is linked (the auditor cannot read it), else `not-found`.
+card is linked (the auditor cannot read it): in a section about data, as a training dataset's Hub
+page (its data card), or at the head of the document (the model's own paper); else `not-found`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from auditor.sources.interface import Inventory
 MIN_SECTION_WORDS = 15
 # Outside a data card, a sentence counts only in a section about data: "8,192 tokens" in a model
 # specification is a context length, not the size of the training data.
-DATA_SECTION = re.compile(r"data|corpus|corpora|training|pre-?train", re.IGNORECASE)
+DATA_SECTION = re.compile(r"\b(data|datasets?|corpus|corpora|training|pre-?train\w*)\b", re.IGNORECASE)
 # Data cards speak most precisely about data, so they are read first.
 DOCUMENT_ORDER = ("data-card", "technical-report", "research-paper", "model-card")
 REFERENCE_COMPONENTS = frozenset({"data-card", "technical-report", "research-paper"})
+HUB_DATASET_CARD = re.compile(r"^https?://huggingface\.co/datasets/[\w.-]+/[\w.-]+/?$")
+"""A training dataset's Hub page is its data card (a file inside the dataset repo is not)."""
 
 
 def assess_items(items: tuple[DataInformationItem, ...], evidence: list[Evidence],
@@ -32,9 +35,12 @@ def assess_items(items: tuple[DataInformationItem, ...], evidence: list[Evidence
     documents = _documents(evidence, inventory)
     dataset_listing = next((e for e in evidence if e.component == "datasets" and e.strength == "referenced"
                             and e.path is not None), None)
-    reference = next((e for e in sorted(evidence, key=Evidence.sort_key)
-                      if e.component in REFERENCE_COMPONENTS and e.strength == "referenced" and e.url
-                      and DATA_SECTION.search(dict(e.details).get("section", ""))), None)
+    linked = [e for e in sorted(evidence, key=Evidence.sort_key)
+              if e.component in REFERENCE_COMPONENTS and e.strength == "referenced" and e.url]
+    reference = next((e for e in linked if DATA_SECTION.search(dict(e.details).get("section", ""))), None) or next(
+        (e for e in sorted(evidence, key=Evidence.sort_key)
+         if e.component == "datasets" and e.url and HUB_DATASET_CARD.match(e.url)), None) or next(
+        (e for e in linked if dict(e.details).get("level") in ("0", "1")), None)
     results = []
     for item in items:
         result = _covered(item, documents)

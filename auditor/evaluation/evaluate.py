@@ -84,6 +84,10 @@ def _requirement(requirement: Requirement, by_component: dict[str, list[Evidence
         status = items_status(items)
         reasons = [Reason("OSAID-R005", f"{i.id} {i.title}: not found in any document") for i in items
                    if i.status == "not-found"]
+        linked = [i for i in items if i.status == "referenced"]
+        if linked:
+            reasons.append(Reason("OSAID-R004", f"{', '.join(i.id for i in linked)}: only in what is linked "
+                                  f"({linked[0].url}); not verified", linked[0].path, linked[0].line))
         if status == "missing":
             reasons = [Reason("OSAID-R001",
                               f"no document describes the training data; expected {requirement.complete}")]
