@@ -22,7 +22,11 @@ _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*[^ \t#]|.)[ \t#]*$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _URL = re.compile(r"""(?:https?://|magnet:\?|gs://|s3://)[^\s<>()\[\]"'`]+""", re.IGNORECASE)
+_TABLE_ROW = re.compile(r"^\s*\||<t[dr][\s>]", re.IGNORECASE)
+"""A Markdown table row, or a cell of an HTML table (READMEs lay download tables out in both)."""
 _LINE_OPENS_WITH_LINK = re.compile(r"\s*(\[[^\]]{0,200}\]\()?<?")
+_MAX_OPENING = 220
+"""The longest text `_LINE_OPENS_WITH_LINK` can match: a link further in does not open its line."""
 MAX_LINKS = 10_000
 """Links kept per document: a card or report cites far fewer; beyond this the rest are only counted."""
 CONTEXT_CHARS = 100
@@ -155,6 +159,8 @@ def _links(lines: list[str], sections: tuple[Section, ...]) -> tuple[tuple[Link,
     links: list[Link] = []
     unread = 0
     for number, line in enumerate(lines, start=1):
+        in_table: bool | None = None  # decided once per line: a long line holds many links
+        before = lines[number - 2][-CONTEXT_CHARS:].strip() if number > 1 else ""
         for match in _URL.finditer(line):
             if len(links) == MAX_LINKS:
                 unread += 1
@@ -163,11 +169,13 @@ def _links(lines: list[str], sections: tuple[Section, ...]) -> tuple[tuple[Link,
             section = section_at(sections, number, starts)
             title = section.title[:CONTEXT_CHARS] if section else ""
             around = line[max(match.start() - CONTEXT_CHARS, 0):match.end() + CONTEXT_CHARS].strip()
-            if number > 1 and lines[number - 2].strip() and _LINE_OPENS_WITH_LINK.fullmatch(line[:match.start()]):
+            if before and match.start() <= _MAX_OPENING and _LINE_OPENS_WITH_LINK.fullmatch(line[:match.start()]):
                 # A line that starts with its link continues the line before: "The weights are on the
                 # Hub:\n[org/model](...)".
-                around = f"{lines[number - 2][-CONTEXT_CHARS:].strip()} {around}"
-            links.append(Link(url, number, f"{title} | {around}", title, line.lstrip().startswith("|")))
+                around = f"{before} {around}"
+            if in_table is None:
+                in_table = _TABLE_ROW.search(line) is not None
+            links.append(Link(url, number, f"{title} | {around}", title, in_table))
     return tuple(links), unread
 
 

@@ -19,7 +19,7 @@ EVAL_FOLDER = re.compile(r"(^|/)(eval|evals|evaluation|test|tests|benchmarks?|va
 DATASET_HOST = re.compile(
     r"huggingface\.co/datasets/|kaggle\.com/datasets|zenodo\.org/records?/|commoncrawl\.org|"
     r"data\.commoncrawl|archive\.org/details|figshare\.com|dataverse|storage\.googleapis\.com/.*data|"
-    r"\.torrent$|^magnet:", re.IGNORECASE)
+    r"tensorflow\.org/datasets/catalog/|\.torrent$|^magnet:", re.IGNORECASE)
 HUB_DATASET_URL = "https://huggingface.co/datasets/"
 MEDIA_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|mp4|mp3|wav)(\?|#|$)", re.IGNORECASE)
 """A picture kept in a dataset repository (a logo, a sample image) is not a dataset."""

@@ -88,6 +88,8 @@ _MODULE_BASES = (r"(torch\.)?nn\.Module|(flax\.)?linen\.Module|(.+\.)?\w*PreTrai
 # Validation/test loops: an iterable named like `val_loader`, `test_dataloader`, `eval_dataset`.
 _EVAL_ITERABLE = r"\b(val|valid|validation|test|eval|dev)\w*(loader|dataset|data|ds|set|batches|examples|samples)\b"
 _BACKWARD = r"call:.+\.backward"
+_DATASET_WRITERS = (r"\w*DatasetBuilder|add_array|write_datafile|TFRecordWriter|MMapIndexedDataset\w*|memmap|"
+                    r"save_to_disk|to_parquet|tofile")
 
 RULES: tuple[Rule, ...] = (
     Rule(TRAIN, STRONG, "training loop calling backward()/optimizer.step()", r"loop-train:.*"),
@@ -126,9 +128,14 @@ RULES: tuple[Rule, ...] = (
          r"call:(torch\.multinomial|(jax\.)?random\.categorical|tf\.random\.categorical|(.+\.)?top_k_top_p_filtering)"),
     Rule(INFER, MEDIUM, "sampling function", r"def:\w*(sample|sampling)\w*"),
     # Stable Diffusion-style scripts: load a checkpoint's state dict, then call a sampler.
-    Rule(INFER, MEDIUM, "checkpoint loaded into a model", r"call:(.+\.)?load_state_dict",
-         also=r"call:(torch\.load|(.+\.)?load_file|(.+\.)?load_checkpoint|(.+\.)?load_model)",
+    Rule(INFER, MEDIUM, "checkpoint loaded into a model", r"call:(.+\.)?(load_state_dict|build_model)",
+         also=r"call:(torch\.load|torch\.jit\.load|(.+\.)?load_file|(.+\.)?load_checkpoint|(.+\.)?load_model|"
+              r"(.+\.)?load_state_dict_from_url)",
          unless=_BACKWARD),
+    # CLIP's `clip.load`, DINOv2's hub entry points: the released weights fetched and made a model.
+    Rule(INFER, MEDIUM, "released weights downloaded and loaded",
+         r"call:(.+\.)?(load_state_dict_from_url|hf_hub_download)|call:torch\.jit\.load",
+         also=r"call:(.+\.)?(load_state_dict|build_model|eval)|def:load\w*", unless=_BACKWARD),
     Rule(INFER, STRONG, "inference runner", r"(call|class|base):(.+\.)?\w*Inference(Runner|Engine|Server|Pipeline)\w*"),
     Rule(INFER, MEDIUM, "greedy or beam-search decoding",
          r"(class|def):\w*(greedy|Greedy|beam_search|BeamSearch)\w*|def:(transcribe|translate|caption)"),
@@ -154,12 +161,19 @@ RULES: tuple[Rule, ...] = (
     Rule(PREP, STRONG, "language identification",
          r"call:(langid\.classify|langdetect\.detect\w*|(.+\.)?detect_langs)|import:(langid|langdetect|lingua)(\..*)?|"
          r"str:.*lid\.176\.(bin|ftz)"),
+    Rule(PREP, STRONG, "seqio task with its preprocessors", r"call:(seqio\.)?(TaskRegistry\.add|Task)",
+         also=r"kw:preprocessors"),
     Rule(PREP, STRONG, "data-curation framework", r"import:(datatrove|dolma|text_dedup|nemo_curator)(\..*)?"),
     Rule(PREP, MEDIUM, "deduplication", r"(def|call):(.+\.)?\w*dedup\w*"),
     Rule(PREP, MEDIUM, "fastText classifier (language/quality filter)", r"call:fasttext\.load_model"),
     Rule(PREP, MEDIUM, "datasets load/map/filter pipeline", r"call:(.+\.)?load_dataset", also=r"call:.+\.(map|filter)"),
     Rule(PREP, MEDIUM, "writes data shards",
-         r"call:.+\.(to_parquet|to_json|save_to_disk|tofile|write_table)|call:(.+\.)?ParquetWriter"),
+         r"call:.+\.(to_parquet|to_json|save_to_disk|tofile|write_table)|call:(.+\.)?ParquetWriter|"
+         rf"call:(.+\.)?({_DATASET_WRITERS})"),
+    # Tokenise-and-pack: the corpus encoded into a training-ready file (TinyLlama, llm.c, BERT).
+    Rule(PREP, MEDIUM, "corpus encoded into a packed dataset",
+         r"call:(.+\.)?\w*(tok|enc|sp|bpe)\w*\.(encode\w*|tokenize|convert_tokens_to_ids)",
+         also=rf"call:(.+\.)?({_DATASET_WRITERS})"),
     Rule(PREP, WEAK, "data file names", r"str:.*\.(jsonl|parquet|arrow)(\.gz|\.zst)?"),
     Rule(PREP, WEAK, "document hashing", r"call:hashlib\.\w+|call:(xxhash|mmh3)\.\w+"),
     Rule(PREP, WEAK, "regex cleaning", r"call:re\.(sub|subn)"),

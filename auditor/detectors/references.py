@@ -25,7 +25,11 @@ HUB_MODEL = re.compile(r"^https?://(www\.)?huggingface\.co/(?!datasets/|spaces/|
 
 # Context words -> component, first match wins; the order puts specific words before general ones.
 CODE_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"pre-?process|data (processing|pipeline|cleaning)|dedup|filter|curation", re.I),
+    # The code that built the corpus: not a data loader, nor a filter model (an NSFW detector).
+    (re.compile(r"pre-?process\w* (the )?((pre-?)?training )?(data|corpus|text|code|scripts?|pipeline)|"
+                r"data (pre-?processing|processing|preparation|cleaning|curation)|dedup\w*|"
+                r"(data|corpus|quality) filter\w*|"
+                r"filter\w* (the )?((pre-?)?training )?(data|corpus)|curat\w* (the )?(data|corpus)", re.I),
      "data-preprocessing-code"),
     (re.compile(r"tokeni[sz]er|library|toolkit|framework", re.I), "supporting-libraries"),
     (re.compile(r"eval(uation)?\b|harness|benchmark", re.I), "evaluation-code"),
@@ -40,17 +44,23 @@ USERS_OWN_TRAINING = re.compile(r"fine-?tun|finetun|\blora\b|\bsft\b|quanti[sz]|
 LIBRARY_EXAMPLES = re.compile(r"/(examples?|docs?|tutorials?|notebooks?|demos?)/", re.I)
 """A library's examples and guides show users how to use it; they are none of this model's code."""
 NOT_CODE = re.compile(r"\.(png|jpe?g|gif|svg|webp|pdf|mp4)(\?|#|$)|[?&]raw=true", re.I)
-WEIGHTS_CONTEXT = re.compile(r"weights|checkpoints?|parameters|download|model repo", re.IGNORECASE)
+WEIGHTS_CONTEXT = re.compile(r"weights|checkpoints?|parameters|download|model repo|权重|检查点|模型下载|下载",
+                             re.IGNORECASE)
 MODELS_SECTION = re.compile(r"\b(models?|checkpoints?|weights|downloads?|releases?|zoo|pre-?trained)\b", re.I)
 WEIGHT_FILE = re.compile(r"\.(safetensors|gguf|ggml|pt|pth|bin|ckpt|h5|onnx|msgpack|tflite)(\?|#|$)", re.I)
 ARCHIVE = re.compile(r"\.(zip|tar|tar\.gz|tgz|tar\.bz2|7z)(\?|#|$)", re.I)
-HUB_LOADING = re.compile(r"\bAuto\w*\.from_pretrained\(\s*[\"']([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})[\"']")
+HUB_LOADING = re.compile(r"\bAuto\w{0,60}\.from_pretrained\(\s*[\"']([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})[\"']")
+HUB_ID_ASSIGNED = re.compile(r"\b\w{0,40}(model|path|name|id|dir)\w{0,40}\s*=\s*"
+                             r"[\"']([A-Za-z0-9][\w.-]{0,95}/[\w.-]{1,95})[\"']", re.IGNORECASE)
+"""`model_name = "org/name"` before a `from_pretrained(model_name)`."""
 WEIGHT_URL_LITERAL = re.compile(r"[\"']https?://[^\s\"'<>]{1,500}\.(safetensors|pt|pth|ckpt|gguf|onnx)[\"']", re.I)
-WEIGHT_FILE_NAME = re.compile(r"[\w${}.-]{1,200}\.(safetensors|pth|ckpt|gguf)\b|\bconsolidated\.[\w${}]+\.pth\b")
+WEIGHT_FILE_SUFFIX = re.compile(r"\.(safetensors|pth|ckpt|gguf)\b")
 STORAGE = re.compile(r"^(gs|s3)://|^https?://([\w-]+\.)*(storage\.googleapis\.com|s3[\w.-]*\.amazonaws\.com|"
                      r"blob\.core\.windows\.net|azureedge\.net|dl\.fbaipublicfiles\.com|r2\.dev)/|"
                      r"^https?://console\.cloud\.google\.com/storage/|^https?://(www\.)?modelscope\.cn/models/", re.I)
 """Object stores and model hubs other than Hugging Face: weights when the words around say so."""
+MAX_DOWNLOADER_BYTES = 256 * 1024
+"""Scripts that download weights are short; a larger file is not searched for weight URLs."""
 PEER_TO_PEER = re.compile(r"^magnet:|\.torrent(\?|#|$)", re.I)
 
 
@@ -68,13 +78,16 @@ class ReferencesDetector(Detector):
                     f"{document.unread_links:,} links past the first {MAX_LINKS:,} were not read")))
             for link in document.links:
                 component = _component_for(link)
+                # How the model was built is stated by the release's own card, not by a guide in docs/.
+                if component in MODEL_OWN_CODE and artifact.folder:
+                    continue
                 if component:
                     detection.evidence.append(Evidence(
                         component, self.name, f"linked: {link.url}", path=artifact.path,
                         line=link.line, url=link.url, strength="referenced"))
             detection.evidence += _loaded_from_the_hub(artifact.path, artifact.text or "")
         for artifact in inventory.files():
-            if artifact.suffix in (".py", ".sh"):
+            if artifact.suffix in (".py", ".sh") and artifact.size <= MAX_DOWNLOADER_BYTES:
                 detection.evidence += _weights_downloaded(artifact.path, artifact.name, artifact.text or "")
         gitmodules = inventory.get(".gitmodules")
         if gitmodules is not None:
@@ -110,10 +123,10 @@ def _component_for(link: Link) -> str | None:
 def _loaded_from_the_hub(path: str, text: str) -> list[Evidence]:
     """`AutoModel.from_pretrained("org/name")` in a document: the model's architecture is the code that
     transformers (or the Hub repository, with `trust_remote_code`) runs for that id."""
-    match = HUB_LOADING.search(text)
+    match = HUB_LOADING.search(text) or (HUB_ID_ASSIGNED.search(text) if ".from_pretrained(" in text else None)
     if match is None:
         return []
-    repo = match.group(1)
+    repo = match.group(match.lastindex or 1)
     return [Evidence("model-architecture", ReferencesDetector.name,
                      f"the document loads {repo} with from_pretrained: its architecture is the code "
                      "transformers or that Hub repository provides", path=path,
@@ -124,12 +137,17 @@ def _loaded_from_the_hub(path: str, text: str) -> list[Evidence]:
 def _weights_downloaded(path: str, name: str, text: str) -> list[Evidence]:
     """Code that downloads the weights: a weight file's URL in a string, or a download script naming
     weight files (Llama's `download.sh`, GPT-2's `download_model.py`)."""
-    match = WEIGHT_URL_LITERAL.search(text) or (WEIGHT_FILE_NAME.search(text) if "download" in name.lower() else None)
-    if match is None:
-        return []
-    url = match.group(0).strip("\"'") if match.re is WEIGHT_URL_LITERAL else None
-    return [Evidence("model-parameters", ReferencesDetector.name,
-                     f"downloads the weights: {url or match.group(0)}", path=path,
+    match = WEIGHT_URL_LITERAL.search(text)
+    if match is not None:
+        url: str | None = match.group(0).strip("\"'")
+        shown = url
+    else:
+        match = WEIGHT_FILE_SUFFIX.search(text) if "download" in name.lower() else None
+        if match is None:
+            return []
+        url = None
+        shown = text[max(match.start() - 80, 0):match.end()].split()[-1]  # the file name, as written
+    return [Evidence("model-parameters", ReferencesDetector.name, f"downloads the weights: {shown}", path=path,
                      line=text.count("\n", 0, match.start()) + 1, url=url, strength="referenced")]
 
 

@@ -259,6 +259,8 @@ def _check_index(index: Artifact, inventory: Inventory, status: dict[str, _Statu
     problems = [f"{len(missing)} missing"] if missing else []
     problems += [f"{len(broken)} malformed or not weights"] if broken else []
     problems += [_count(len(pointers), "Git LFS pointer")] if pointers else []
+    if len(missing) == len(shards):
+        return None  # an index without one of its shards holds no parameters (the files are elsewhere)
     strength: Strength = "present"
     if missing or broken or (pointers and len(pointers) < len(shards)):
         strength = "partial"

@@ -3,7 +3,8 @@
 An item is covered by a section whose title matches it and that has some substance, or by a
 sentence that says it. Items nobody covers locally are `referenced` when a paper, report or data
 card is linked (the auditor cannot read it): in a section about data, as a training dataset's Hub
-page (its data card), or at the head of the document (the model's own paper); else `not-found`.
+page (its data card), or at the head of the document (the model's own paper, which leaves the
+requirement partial); else `not-found`.
 """
 
 from __future__ import annotations
@@ -26,21 +27,26 @@ DATA_SECTION = re.compile(r"\b(data|datasets?|corpus|corpora|training|pre-?train
 # Data cards speak most precisely about data, so they are read first.
 DOCUMENT_ORDER = ("data-card", "technical-report", "research-paper", "model-card")
 REFERENCE_COMPONENTS = frozenset({"data-card", "technical-report", "research-paper"})
-HUB_DATASET_CARD = re.compile(r"^https?://huggingface\.co/datasets/[\w.-]+/[\w.-]+/?$")
-"""A training dataset's Hub page is its data card (a file inside the dataset repo is not)."""
+HUB_DATASET_CARD = re.compile(r"^https?://huggingface\.co/datasets/[\w.-]+/[\w.-]+/?$|"
+                              r"^https?://(www\.)?tensorflow\.org/datasets/catalog/[\w.-]+/?$")
+"""A training dataset's page on the Hub or in the TFDS catalogue is its data card (a file inside
+the dataset repository is not)."""
 
 
 def assess_items(items: tuple[DataInformationItem, ...], evidence: list[Evidence],
-                 inventory: Inventory) -> tuple[ItemResult, ...]:
+                 inventory: Inventory) -> tuple[tuple[ItemResult, ...], Status]:
+    """Each item's result, and the requirement's status from them."""
     documents = _documents(evidence, inventory)
     dataset_listing = next((e for e in evidence if e.component == "datasets" and e.strength == "referenced"
                             and e.path is not None), None)
     linked = [e for e in sorted(evidence, key=Evidence.sort_key)
               if e.component in REFERENCE_COMPONENTS and e.strength == "referenced" and e.url]
-    reference = next((e for e in linked if DATA_SECTION.search(dict(e.details).get("section", ""))), None) or next(
+    about_data = next((e for e in linked if DATA_SECTION.search(dict(e.details).get("section", ""))), None) or next(
         (e for e in sorted(evidence, key=Evidence.sort_key)
-         if e.component == "datasets" and e.url and HUB_DATASET_CARD.match(e.url)), None) or next(
-        (e for e in linked if dict(e.details).get("level") in ("0", "1")), None)
+         if e.component == "datasets" and e.url and HUB_DATASET_CARD.match(e.url)), None)
+    # The paper at the head of the README is the model's own: it speaks of the data, but how fully
+    # nobody here can tell, so what only it covers leaves the requirement partial.
+    reference = about_data or next((e for e in linked if dict(e.details).get("level") in ("0", "1")), None)
     results = []
     for item in items:
         result = _covered(item, documents)
@@ -51,10 +57,13 @@ def assess_items(items: tuple[DataInformationItem, ...], evidence: list[Evidence
             result = ItemResult(item.id, item.title, "referenced", reference.path, reference.line,
                                 url=reference.url)
         results.append(result or ItemResult(item.id, item.title, "not-found"))
-    return tuple(results)
+    status = _status(results)
+    if status == "referenced" and about_data is None:
+        status = "partial"
+    return tuple(results), status
 
 
-def items_status(results: tuple[ItemResult, ...]) -> Status:
+def _status(results: list[ItemResult]) -> Status:
     statuses = {r.status for r in results}
     if statuses == {"covered"}:
         return "satisfied"

@@ -12,7 +12,6 @@ from auditor.evaluation.components import evaluate_component, restriction_summar
 from auditor.evaluation.data_information import (
     assess_items,
     covering_paths,
-    items_status,
 )
 from auditor.findings import Finding
 from auditor.licenses.interface import LicenseDeclaration
@@ -80,8 +79,7 @@ def _requirement(requirement: Requirement, by_component: dict[str, list[Evidence
                   required=requirement.required, remediation=requirement.remediation,
                   source=requirement.source_document, mof_class=requirement.mof_class)
     if requirement.rule == "data-information":
-        items = assess_items(requirement.items, evidence, inventory)
-        status = items_status(items)
+        items, status = assess_items(requirement.items, evidence, inventory)
         reasons = [Reason("OSAID-R005", f"{i.id} {i.title}: not found in any document") for i in items
                    if i.status == "not-found"]
         linked = [i for i in items if i.status == "referenced"]

@@ -1,10 +1,12 @@
 """The "License" or "Terms of use" section of a README or model card, read as a licence statement.
 
-Some labs state a model's terms only there. A section titled License, Licence, Licensing, Terms,
-Terms of use or Model license (any level) is analysed as a licence text and cited at its heading;
-its clauses are cited at the card's own lines. A section that names no licence and restricts
-nothing ("See LICENSE") adds nothing: the file it points to is read as a licence file anyway. A
-section that speaks of the model or its weights narrows to the parameters.
+Some labs state a model's terms only there. A section titled License, Licence, Licensing,
+Terms, Terms of use or Model license (any level; in Chinese 协议, 许可, 授权, ...) of the
+README, of a translated README (README_EN.md, README_zh.md) or of a model card is analysed as a
+licence text and cited at its heading; its clauses are cited at the card's own lines. A section
+that names no licence and restricts nothing ("See LICENSE") adds nothing: the file it points to
+is read as a licence file anyway. A section that speaks of the model or its weights narrows to
+the parameters.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from auditor.sources.interface import Artifact
 TERMS_HEADING = re.compile(
     r"^(?:(?:the|our)\s+)?(?:(?:model|weights?|code|software)\s+)?"
     r"(?:licen[cs]es?|licen[cs]ing(?:\s+information)?|terms(?:\s+of\s+(?:use|service)|\s+and\s+conditions)?|"
-    r"usage\s+terms|licen[cs]e\s+(?:and|&)\s+terms(?:\s+of\s+use)?)$", re.IGNORECASE)
-MODEL_WORDS = re.compile(r"\b(models?|weights?|checkpoints?|parameters)\b", re.IGNORECASE)
+    r"usage\s+terms|licen[cs]e\s+(?:and|&)\s+terms(?:\s+of\s+use)?|"
+    r"(?:声明与|模型|开源|使用)?(?:协议|许可(?:证|协议)?|授权(?:协议)?))$", re.IGNORECASE)
+MODEL_WORDS = re.compile(r"\b(models?|weights?|checkpoints?|parameters)\b|模型|权重|参数",
+                         re.IGNORECASE)
 MAX_SECTION_CHARS = 200_000
 """A terms section longer than this is read up to it: a licence is far shorter."""
 

@@ -50,6 +50,9 @@ AGREEMENT_TITLE = re.compile(r"licen[cs]e agreement|terms of use|acceptable use 
 SOURCE_SUFFIXES = frozenset({".py", ".sh", ".js", ".ts", ".c", ".h", ".cc", ".cpp", ".cu", ".rs",
                              ".go", ".java", ".md", ".yaml", ".yml", ".toml", ".cfg", ".ipynb"})
 MODEL_CARD_NAME = re.compile(r"^(readme|model[_-]?card)(\.md)?$", re.IGNORECASE)
+TRANSLATED_README = re.compile(r"^readme[._-](en|zh|cn|ja|jp|ko|kr|fr|de|es|ru|[a-z]{2}[-_][a-z]{2})\.md$",
+                               re.IGNORECASE)
+"""README_EN.md, README_zh-CN.md: the same terms in another language, read for their terms section."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,11 @@ def discover_licenses(inventory: Inventory) -> LicenseDiscovery:
                 findings += problems
             else:
                 found += _from_front_matter(artifact)
-            document = markdown_of(artifact)
-            found += terms_sections(artifact, document) if document is not None else []
         elif artifact.suffix in (".md", ".markdown"):
             found += _from_front_matter(artifact)
+        if MODEL_CARD_NAME.match(artifact.name) or TRANSLATED_README.match(artifact.name):
+            document = markdown_of(artifact)
+            found += terms_sections(artifact, document) if document is not None else []
         if artifact.suffix in SOURCE_SUFFIXES and artifact.size <= 1024 * 1024:
             found += _from_spdx_header(artifact)
     found = [d for d in found if d.origin != "file" or d.path not in settled]

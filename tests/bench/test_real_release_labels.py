@@ -32,6 +32,7 @@ def test_each_release_is_labelled_per_requirement(entry: dict) -> None:
     assert re.fullmatch(r"[\w.-]+/[\w.-]+", entry["repo"])
     assert list(entry["expect"]) == REQUIREMENTS
     for expected in entry["expect"].values():
+        assert set(expected) == {"status", "why", "where"}  # an unquoted comma would make a new key
         assert expected["status"] and set(expected["status"]) <= STATUSES
         assert len(expected["status"]) <= 2 and expected["why"]
     assert entry["verdict"] in ("open-source-ai", "not-open-source-ai") and entry["reason"]

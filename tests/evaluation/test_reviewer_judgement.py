@@ -104,3 +104,76 @@ def test_tests_templates_changelogs_and_data_arrays_are_never_evidence(audit_fix
     # A benchmark's dataset is evaluation data, not training data.
     assert components["datasets"]["status"] == "missing"
     assert urls(components["evaluation-data"]) == {"https://huggingface.co/datasets/example-org/speech-bench"}
+
+
+APACHE = (ROOT / "fixtures" / "licenses" / "apache-2.0.txt").read_text()
+
+
+def test_terms_in_a_translated_readme_reach_the_weights(tmp_path: Path, audit_json) -> None:
+    (tmp_path / "LICENSE").write_text(APACHE)
+    (tmp_path / "README.md").write_text("# 雀 7B\n\n权重: [Hub](https://huggingface.co/example-lab/que-7b)\n\n"
+                                        "## 协议\n\n使用本模型须遵守社区许可协议。您不得将本模型用于任何军事目的。\n")
+    (tmp_path / "README_EN.md").write_text(
+        "# Que 7B\n\n<table><tr><td><a href=\"https://huggingface.co/example-lab/que-7b\">Que 7B</a></td></tr>"
+        "</table>\n\n## License\n\nCommercial use of the model requires that your service has fewer than "
+        "1,000,000 daily active users, and an application by email to the licensor.\n")
+    report = audit_json(tmp_path)
+    parameters = requirement(report, "model-parameters")
+    assert parameters["status"] == "blocked"
+    assert {"README.md", "README_EN.md"} <= {s["path"] for s in parameters["license"]["sources"]}
+    # The sections speak of the model: the code keeps its Apache-2.0.
+    assert requirement(report, "inference-code")["status"] != "blocked"
+
+
+def test_corpus_preparation_scripts_are_pre_processing_code(tmp_path: Path, audit_json) -> None:
+    (tmp_path / "LICENSE").write_text(APACHE)
+    (tmp_path / "pack_corpus.py").write_text(
+        "import numpy as np\nfrom tokenizer import Tokenizer\nfrom packed import PackedDatasetBuilder\n\n\n"
+        "def pack(texts, out):\n    tokenizer = Tokenizer('tok.model')\n"
+        "    builder = PackedDatasetBuilder(out, chunk_size=2049)\n    for text in texts:\n"
+        "        builder.add_array(np.array(tokenizer.encode(text), dtype=np.uint16))\n")
+    (tmp_path / "tasks.py").write_text(
+        "import seqio\n\nseqio.TaskRegistry.add('corpus_span_corruption', source=None,\n"
+        "                        preprocessors=[seqio.preprocessors.tokenize])\n")
+    evidence = {e["path"] for e in requirement(audit_json(tmp_path), "data-preprocessing-code")["evidence"]}
+    assert evidence == {"pack_corpus.py", "tasks.py"}
+
+
+def test_code_that_downloads_and_loads_the_released_weights_is_inference_code(tmp_path: Path, audit_json) -> None:
+    (tmp_path / "LICENSE").write_text(APACHE)
+    (tmp_path / "clip_like.py").write_text(
+        "import torch\n\n_MODELS = {'small': 'https://models.example.org/small.pt'}\n\n\n"
+        "def load(name):\n    path = _download(_MODELS[name])\n    model = torch.jit.load(path)\n"
+        "    return build_model(model.state_dict())\n")
+    report = audit_json(tmp_path)
+    assert {e["path"] for e in requirement(report, "inference-code")["evidence"]} == {"clip_like.py"}
+    parameters = requirement(report, "model-parameters")
+    assert urls(parameters) == {"https://models.example.org/small.pt"}
+    assert parameters["status"] == "referenced"
+
+
+def test_a_readme_that_loads_the_model_by_id_references_its_architecture(tmp_path: Path, audit_json) -> None:
+    (tmp_path / "README.md").write_text(
+        "# Ibis\n\n```python\nmodel_name = \"example-lab/ibis-2b\"\n"
+        "model = AutoModelForCausalLM.from_pretrained(model_name)\n```\n")
+    architecture = requirement(audit_json(tmp_path), "model-architecture")
+    assert architecture["status"] == "referenced"
+    assert urls(architecture) == {"https://huggingface.co/example-lab/ibis-2b"}
+
+
+def test_the_models_paper_alone_leaves_data_information_partial(tmp_path: Path, audit_json) -> None:
+    (tmp_path / "README.md").write_text("# Ibis\n\nIbis is described in [our paper](https://arxiv.org/abs/2401.00001).\n"
+                                        "\n## Usage\n\nRun it.\n")
+    assert statuses(audit_json(tmp_path))["data-information"] == "partial"
+    (tmp_path / "README.md").write_text("# Ibis\n\nIbis is described in [our paper](https://arxiv.org/abs/2401.00001).\n"
+                                        "It was trained on [C4](https://www.tensorflow.org/datasets/catalog/c4).\n")
+    assert statuses(audit_json(tmp_path))["data-information"] == "referenced"
+
+
+def test_an_index_without_any_of_its_shards_is_not_weights(tmp_path: Path, audit_json) -> None:
+    (tmp_path / "model.safetensors.index.json").write_text(
+        '{"metadata": {}, "weight_map": {"a": "model-00001-of-00002.safetensors", '
+        '"b": "model-00002-of-00002.safetensors"}}')
+    report = audit_json(tmp_path)
+    assert statuses(report)["model-parameters"] == "missing"
+    assert {f["code"] for f in report["findings"] if f["path"] == "model.safetensors.index.json"} == {"OSAID-A010"}

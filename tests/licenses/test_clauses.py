@@ -109,3 +109,9 @@ def test_a_threshold_of_users_and_revenue_together_is_both() -> None:
                   "monthly active users, or more than 20 million US dollars in monthly revenue, you shall "
                   "display the model's name on the user interface.")
     assert {"user-threshold", "revenue-threshold"} <= found
+
+
+def test_a_request_binds_no_one() -> None:
+    assert "field-of-use" not in kinds("We only ask that you use the Model responsibly and clearly indicate "
+                                       "that your content was created using the Model.")
+    assert "field-of-use" in kinds("You must not use the Model for military purposes.")
