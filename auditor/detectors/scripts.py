@@ -46,6 +46,7 @@ LAUNCH_NAME_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 CONFIG_OPTION = re.compile(r"--([\w-]*config[\w-]*|deepspeed)")
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".py", ".gin"})
 MAX_CONFIG_BYTES = 1024 * 1024
+LIBRARY_CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".gin"})
 CONFIG_FOLDERS = frozenset({"config", "configs", "conf", "cfg", "hparams", "hyperparameters", "recipes"})
 # Hugging Face metadata other detectors own: never training configurations.
 NOT_CONFIGS = frozenset({"config.json", "generation_config.json", "tokenizer_config.json", "tokenizer.json",
@@ -292,11 +293,13 @@ def _is_script(artifact: Artifact) -> bool:
 def _is_config_candidate(artifact: Artifact, state: _State) -> bool:
     if artifact.suffix not in CONFIG_SUFFIXES or artifact.name in NOT_CONFIGS or artifact.size > MAX_CONFIG_BYTES:
         return False
-    if artifact.text is None:
-        return False
     if artifact.path in state.referenced or CONFIG_FOLDERS & set(artifact.folder.lower().split("/")):
-        return True
-    return artifact.suffix != ".py" and may_be_library_config(artifact.text)
+        return artifact.text is not None
+    # Outside config folders only the formats libraries write their recipes in: reading every JSON
+    # (vocabularies, on the Hub one request each) would cost more than it finds.
+    if artifact.suffix not in LIBRARY_CONFIG_SUFFIXES or artifact.text is None:
+        return False
+    return may_be_library_config(artifact.text)
 
 
 class _Malformed(Exception):
