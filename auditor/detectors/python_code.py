@@ -88,8 +88,10 @@ _MODULE_BASES = (r"(torch\.)?nn\.Module|(flax\.)?linen\.Module|(.+\.)?\w*PreTrai
 # Validation/test loops: an iterable named like `val_loader`, `test_dataloader`, `eval_dataset`.
 _EVAL_ITERABLE = r"\b(val|valid|validation|test|eval|dev)\w*(loader|dataset|data|ds|set|batches|examples|samples)\b"
 _BACKWARD = r"call:.+\.backward"
-_DATASET_WRITERS = (r"\w*DatasetBuilder|add_array|write_datafile|TFRecordWriter|MMapIndexedDataset\w*|memmap|"
-                    r"save_to_disk|to_parquet|tofile")
+# Calls that write a training-ready corpus: shards, packed token files, TFRecords.
+_WRITES_SHARDS = (r"call:.+\.(to_parquet|to_json|save_to_disk|tofile|write_table)|"
+                  r"call:(.+\.)?(ParquetWriter|\w*DatasetBuilder|add_array|write_datafile|TFRecordWriter|"
+                  r"MMapIndexedDataset\w*|memmap)")
 
 RULES: tuple[Rule, ...] = (
     Rule(TRAIN, STRONG, "training loop calling backward()/optimizer.step()", r"loop-train:.*"),
@@ -167,13 +169,11 @@ RULES: tuple[Rule, ...] = (
     Rule(PREP, MEDIUM, "deduplication", r"(def|call):(.+\.)?\w*dedup\w*"),
     Rule(PREP, MEDIUM, "fastText classifier (language/quality filter)", r"call:fasttext\.load_model"),
     Rule(PREP, MEDIUM, "datasets load/map/filter pipeline", r"call:(.+\.)?load_dataset", also=r"call:.+\.(map|filter)"),
-    Rule(PREP, MEDIUM, "writes data shards",
-         r"call:.+\.(to_parquet|to_json|save_to_disk|tofile|write_table)|call:(.+\.)?ParquetWriter|"
-         rf"call:(.+\.)?({_DATASET_WRITERS})"),
+    Rule(PREP, MEDIUM, "writes data shards", _WRITES_SHARDS),
     # Tokenise-and-pack: the corpus encoded into a training-ready file (TinyLlama, llm.c, BERT).
     Rule(PREP, MEDIUM, "corpus encoded into a packed dataset",
          r"call:(.+\.)?\w*(tok|enc|sp|bpe)\w*\.(encode\w*|tokenize|convert_tokens_to_ids)",
-         also=rf"call:(.+\.)?({_DATASET_WRITERS})"),
+         also=_WRITES_SHARDS),
     Rule(PREP, WEAK, "data file names", r"str:.*\.(jsonl|parquet|arrow)(\.gz|\.zst)?"),
     Rule(PREP, WEAK, "document hashing", r"call:hashlib\.\w+|call:(xxhash|mmh3)\.\w+"),
     Rule(PREP, WEAK, "regex cleaning", r"call:re\.(sub|subn)"),

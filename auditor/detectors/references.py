@@ -110,8 +110,9 @@ def _component_for(link: Link) -> str | None:
     if CODE_HOST.match(url):
         if NOT_CODE.search(url) or LIBRARY_EXAMPLES.search(path):
             return None
+        users_own = USERS_OWN_TRAINING.search(context) or USERS_OWN_TRAINING.search(url)
         for pattern, component in CODE_CONTEXT:
-            if component in MODEL_OWN_CODE and (USERS_OWN_TRAINING.search(context) or USERS_OWN_TRAINING.search(url)):
+            if component in MODEL_OWN_CODE and users_own:
                 continue
             if pattern.search(context):
                 return component

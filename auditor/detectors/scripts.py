@@ -159,12 +159,11 @@ class ScriptsDetector(Detector):
 def _library_evidence(artifact: Artifact, library: TrainingLibrary, detector: str, trains: bool) -> list[Evidence]:
     """A config of an open training library: the model's architecture in that library and, when it
     also sets how to train, the training code too, both published as the library."""
-    shown = printable(artifact.path)
     components = ("model-architecture", "training-code") if trains else ("model-architecture",)
     return [Evidence(component, detector, f"{library.name} configuration: the model is defined and trained by the "
                      f"open library {library.name}" if component == "training-code" else
                      f"{library.name} configuration: an architecture the open library {library.name} implements",
-                     path=shown, url=library.url, strength="referenced", details=(("library", library.name),))
+                     path=artifact.path, url=library.url, strength="referenced", details=(("library", library.name),))
             for component in components]
 
 

@@ -39,11 +39,10 @@ def assess_items(items: tuple[DataInformationItem, ...], evidence: list[Evidence
     documents = _documents(evidence, inventory)
     dataset_listing = next((e for e in evidence if e.component == "datasets" and e.strength == "referenced"
                             and e.path is not None), None)
-    linked = [e for e in sorted(evidence, key=Evidence.sort_key)
-              if e.component in REFERENCE_COMPONENTS and e.strength == "referenced" and e.url]
+    ordered = sorted(evidence, key=Evidence.sort_key)
+    linked = [e for e in ordered if e.component in REFERENCE_COMPONENTS and e.strength == "referenced" and e.url]
     about_data = next((e for e in linked if DATA_SECTION.search(dict(e.details).get("section", ""))), None) or next(
-        (e for e in sorted(evidence, key=Evidence.sort_key)
-         if e.component == "datasets" and e.url and HUB_DATASET_CARD.match(e.url)), None)
+        (e for e in ordered if e.component == "datasets" and e.url and HUB_DATASET_CARD.match(e.url)), None)
     # The paper at the head of the README is the model's own: it speaks of the data, but how fully
     # nobody here can tell, so what only it covers leaves the requirement partial.
     reference = about_data or next((e for e in linked if dict(e.details).get("level") in ("0", "1")), None)
