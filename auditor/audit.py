@@ -1,4 +1,5 @@
-"""The audit loop: source -> inventory -> detectors -> licences -> evaluation -> report."""
+"""The audit loop: source -> inventory -> release description -> detectors -> licences -> evaluation
+-> report."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
+from auditor.description import describe_release
 from auditor.detectors import ALL_DETECTORS, Detection, Evidence
 from auditor.detectors.admissible import admissible_evidence
 from auditor.errors import BadManifestError
@@ -45,11 +47,14 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     report_progress = progress or (lambda _stage: None)
     report_progress("listing files")
     inventory = _without(inventory or source.inventory(), exclude)
+    report_progress("reading the documents")
+    description = describe_release(inventory)
     detection = Detection()
     for detector in ALL_DETECTORS:
         report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
-        detection.extend(detector().detect(inventory))
-    detection.evidence, set_aside = admissible_evidence([_with_url(e, inventory) for e in detection.evidence])
+        detection.extend(detector().detect(inventory, description))
+    detection.evidence, set_aside = admissible_evidence([_with_url(e, inventory) for e in detection.evidence],
+                                                        description)
     detection.findings += set_aside
     licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())

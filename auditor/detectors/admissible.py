@@ -4,7 +4,9 @@ Detectors read files one by one; a reviewer reads the release. Some files are ne
 component whatever they contain: tests (a unit test calling `.backward()` trains nothing), issue
 and pull-request templates, CI settings, changelogs, codes of conduct. And code offered to users
 for fine-tuning (`finetune/`, `ptuning/`, `lora_*.py`, `examples/sft/`) is not the code that trained
-the model, so it is not the model's training or data pre-processing code.
+the model, so it is not the model's training or data pre-processing code. What the documents say a
+file is for outranks its name: "fine-tune on your own data with `train.py`" sets `train.py` aside,
+"we pre-trained the model with `finetune_lm.py`" keeps it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import posixpath
 import re
 from collections import defaultdict
 
+from auditor.description.interface import ReleaseDescription
+from auditor.description.link_roles import MODEL_OWN_CODE
 from auditor.detectors.interface import Evidence
 from auditor.findings import Finding
 
@@ -24,24 +28,31 @@ NEVER_EVIDENCE = re.compile(
 FINE_TUNING = re.compile(
     r"(^|[/_.-])(fine[-_]?tun\w*|finetun\w*|p[-_]?tuning(v2)?|ptuning(v2)?|q?lora|sft|peft)([/_.-]|$)",
     re.IGNORECASE)
-MODEL_OWN_CODE = frozenset({"training-code", "data-preprocessing-code", "model-metadata"})
-"""Components a fine-tuning script is not: the code and settings that built this model."""
 
 
-def admissible_evidence(evidence: list[Evidence]) -> tuple[list[Evidence], list[Finding]]:
+def admissible_evidence(evidence: list[Evidence],
+                        description: ReleaseDescription) -> tuple[list[Evidence], list[Finding]]:
     """The evidence a reviewer accepts, and a note per folder of fine-tuning code set aside."""
     kept: list[Evidence] = []
     fine_tuning: dict[str, set[str]] = defaultdict(set)
+    described_as: dict[str, str] = {}
     for e in evidence:
         if e.path is not None and NEVER_EVIDENCE.search(e.path):
             continue
-        if e.component in MODEL_OWN_CODE and e.path is not None and e.url is None and (
-                FINE_TUNING.search(e.path) or FINE_TUNING.search(dict(e.details).get("target", ""))):
-            fine_tuning[_fine_tuning_place(e.path)].add(e.path)
-            continue
+        if e.component in MODEL_OWN_CODE and e.path is not None and e.url is None:
+            mention = description.role_of_file(e.path)
+            if mention is not None and mention.role == "users-own":
+                fine_tuning[mention.path].add(e.path)
+                described_as[mention.path] = f" ({mention.document} line {mention.line} offers it to users)"
+                continue
+            if mention is None and (FINE_TUNING.search(e.path)
+                                    or FINE_TUNING.search(dict(e.details).get("target", ""))):
+                fine_tuning[_fine_tuning_place(e.path)].add(e.path)
+                continue
         kept.append(e)
     notes = [Finding(place, "OSAID-A018", f"{len(paths)} file{'s' if len(paths) > 1 else ''} of fine-tuning "
-                     "code offered to users, not counted as the model's own training or data code")
+                     "code offered to users, not counted as the model's own training or data code"
+                     + described_as.get(place, ""))
              for place, paths in sorted(fine_tuning.items())]
     return kept, notes
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from auditor.artifacts.markdown_document import markdown_of
+from auditor.description.interface import DescribedDocument, ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence
-from auditor.detectors.linked_documents import linking_documents
-from auditor.detectors.references import PEER_TO_PEER, names_weights
 from auditor.sources.interface import Artifact, Inventory
 
 DATA_SUFFIXES = frozenset({".jsonl", ".parquet", ".arrow", ".csv", ".tsv", ".tfrecord", ".ndjson"})
@@ -16,27 +14,26 @@ COMPRESSED = re.compile(r"\.(jsonl|json|csv|tsv|txt)\.(gz|zst|xz|bz2)$", re.IGNO
 DATA_FOLDER = re.compile(r"(^|/)(data|datasets?|corpus|corpora|shards?)(/|$)", re.IGNORECASE)
 EVAL_FOLDER = re.compile(r"(^|/)(eval|evals|evaluation|test|tests|benchmarks?|validation|dev)(/|$)",
                          re.IGNORECASE)
-DATASET_HOST = re.compile(
-    r"huggingface\.co/datasets/|kaggle\.com/datasets|zenodo\.org/records?/|commoncrawl\.org|"
-    r"data\.commoncrawl|archive\.org/details|figshare\.com|dataverse|storage\.googleapis\.com/.*data|"
-    r"tensorflow\.org/datasets/catalog/|\.torrent$|^magnet:", re.IGNORECASE)
 HUB_DATASET_URL = "https://huggingface.co/datasets/"
-MEDIA_FILE = re.compile(r"\.(png|jpe?g|gif|svg|webp|mp4|mp3|wav)(\?|#|$)", re.IGNORECASE)
-"""A picture kept in a dataset repository (a logo, a sample image) is not a dataset."""
-EVALUATION_CONTEXT = re.compile(r"\b(eval\w*|benchmarks?|leaderboards?|test (sets?|splits?))\b", re.IGNORECASE)
+DATASET_ROLES = frozenset({"datasets", "evaluation-data"})
 
 
 class DatasetsDetector(Detector):
     name: ClassVar[str] = "datasets"
 
-    def detect(self, inventory: Inventory) -> Detection:
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         detection = Detection()
         for artifact in inventory.files():
             evidence = self._data_file(artifact)
             if evidence is not None:
                 detection.evidence.append(evidence)
-        for artifact in linking_documents(inventory):
-            detection.evidence += self._references(artifact)
+        for described in description.documents:
+            if described.links_are_evidence:
+                detection.evidence += self._named(described)
+        for described, link, component in description.links_for(DATASET_ROLES):
+            detection.evidence.append(Evidence(component, self.name, f"dataset linked: {link.link.url}",
+                                               path=described.path, line=link.link.line, url=link.link.url,
+                                               strength="referenced"))
         return detection
 
     def _data_file(self, artifact: Artifact) -> Evidence | None:
@@ -46,10 +43,9 @@ class DatasetsDetector(Detector):
         component = "evaluation-data" if EVAL_FOLDER.search(artifact.folder + "/") else "datasets"
         return Evidence(component, self.name, f"{kind} data file", path=artifact.path)
 
-    def _references(self, artifact: Artifact) -> list[Evidence]:
-        document = markdown_of(artifact)
-        if document is None:
-            return []
+    def _named(self, described: DescribedDocument) -> list[Evidence]:
+        """Datasets the card's front matter names: trained on (`datasets:`), measured on (`model-index`)."""
+        document = described.document
         found: list[Evidence] = []
         names = document.front_matter.get("datasets")
         if isinstance(names, str):
@@ -58,20 +54,11 @@ class DatasetsDetector(Detector):
             line = document.front_matter_lines.get("datasets")
             for name in sorted({str(n) for n in names if isinstance(n, (str, int))}):
                 found.append(Evidence("datasets", self.name, f"model card names dataset {name}",
-                                      path=artifact.path, line=line, url=HUB_DATASET_URL + name,
+                                      path=described.path, line=line, url=HUB_DATASET_URL + name,
                                       strength="referenced"))
-        found += self._evaluation_datasets(artifact.path, document.front_matter,
+        found += self._evaluation_datasets(described.path, document.front_matter,
                                            document.front_matter_lines.get("model-index"))
-        for link in document.links:
-            if (DATASET_HOST.search(link.url) and not MEDIA_FILE.search(link.url)
-                    and not (PEER_TO_PEER.search(link.url) and names_weights(link))):
-                # A benchmark's dataset is what the model was measured on, not what it learnt from.
-                component = "evaluation-data" if EVALUATION_CONTEXT.search(link.context) else "datasets"
-                found.append(Evidence(component, self.name, f"dataset linked: {link.url}",
-                                      path=artifact.path, line=link.line, url=link.url,
-                                      strength="referenced"))
         return found
-
 
     def _evaluation_datasets(self, path: str, front_matter: dict, line: int | None) -> list[Evidence]:
         """Datasets that `model-index` results were measured on: the evaluation data, by reference."""

@@ -9,17 +9,13 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from auditor.artifacts.markdown_document import (
-    MarkdownDocument,
-    markdown_of,
-)
+from auditor.artifacts.markdown_document import MarkdownDocument
+from auditor.description.documents import DATA_CARD_NAME, EVAL_NAME, MODEL_CARD_NAME, PAPER_NAME, REPORT_NAME
+from auditor.description.interface import DescribedDocument, ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.findings import Finding
 from auditor.sources.interface import Artifact, Inventory
 
-TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".rst", ""})
-
-MODEL_CARD_NAME = re.compile(r"^(readme|model[_-]?card)(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
 MODEL_CARD_KEYS = frozenset({"license", "license_name", "datasets", "base_model", "library_name",
                              "pipeline_tag", "model-index", "tags", "language", "model_name", "widget"})
 MODEL_CARD_SECTION = re.compile(
@@ -27,16 +23,9 @@ MODEL_CARD_SECTION = re.compile(
     r"training (data|procedure|details)|evaluation|limitations|bias|risks|how to (get started|use)|"
     r"citation|environmental impact|hardware", re.IGNORECASE)
 
-DATA_CARD_NAME = re.compile(r"(data[_ -]?card|datasheet|dataset[_ -]?card)", re.IGNORECASE)
 DATA_CARD_KEYS = frozenset({"source_datasets", "annotations_creators", "size_categories",
                             "task_categories", "configs", "dataset_info", "language_creators"})
 
-REPORT_NAME = re.compile(r"tech(nical)?[_ -]?report|(^|[_ -])report([_ .-]|$)", re.IGNORECASE)
-PAPER_NAME = re.compile(r"paper|arxiv|\d{4}\.\d{4,5}", re.IGNORECASE)
-PAPER_URL = re.compile(r"arxiv\.org/(abs|pdf)/|doi\.org/|openreview\.net/|aclanthology\.org/|"
-                       r"proceedings\.(neurips|mlr)|papers\.nips\.cc", re.IGNORECASE)
-
-EVAL_NAME = re.compile(r"(eval|result|benchmark|score|leaderboard)", re.IGNORECASE)
 EVAL_SUFFIXES = frozenset({".json", ".jsonl", ".csv", ".tsv", ".md", ".yaml", ".yml", ".txt"})
 EVAL_SECTION = re.compile(r"evaluation|results|benchmark|performance", re.IGNORECASE)
 NUMBER = re.compile(r"(?<!\d)\d+(?:\.\d+|%)")  # anchored: no quadratic retries along a run of digits
@@ -51,18 +40,18 @@ class DocumentsDetector(Detector):
     def __init__(self) -> None:
         self._malformed: list[Finding] = []
 
-    def detect(self, inventory: Inventory) -> Detection:
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         detection = Detection()
         for artifact in inventory.files():
-            for evidence in self._classify(artifact):
+            for evidence in self._classify(artifact, description.document(artifact.path)):
                 detection.evidence.append(evidence)
         detection.findings += self._malformed
         return detection
 
-    def _classify(self, artifact: Artifact) -> list[Evidence]:
+    def _classify(self, artifact: Artifact, described: DescribedDocument | None) -> list[Evidence]:
         found: list[Evidence] = []
         is_pdf = artifact.suffix == ".pdf" and artifact.head.startswith(b"%PDF")
-        document = markdown_of(artifact) if artifact.suffix in TEXT_SUFFIXES and _may_be_document(artifact) else None
+        document = described.document if described is not None else None
         if document is not None:
             if document.front_matter_error:
                 self._malformed.append(Finding(artifact.path, "OSAID-A012",
@@ -78,16 +67,8 @@ class DocumentsDetector(Detector):
             elif PAPER_NAME.search(artifact.name):
                 found.append(Evidence("research-paper", self.name, f"research paper ({kind})",
                                       path=artifact.path))
-        if document is not None:
-            for link in document.links:
-                if PAPER_URL.search(link.url):
-                    # The section tells whether the paper is cited for its data (see data_information).
-                    holder = document.section_at(link.line)
-                    found.append(Evidence("research-paper", self.name, f"paper linked: {link.url}",
-                                          path=artifact.path, line=link.line, url=link.url,
-                                          strength="referenced",
-                                          details=(("section", holder.title if holder else ""),
-                                                   ("level", str(holder.level if holder else 0)))))
+        if described is not None:
+            found += _papers_linked(described)
         if (artifact.suffix in EVAL_SUFFIXES and EVAL_NAME.search(artifact.path)
                 and not MODEL_CARD_NAME.match(artifact.name) and _has_numbers(artifact)):
             found.append(Evidence("evaluation-results", self.name, "evaluation results file",
@@ -97,15 +78,18 @@ class DocumentsDetector(Detector):
         return found
 
 
-DOC_FOLDER = re.compile(r"(^|/)(docs?|documentation|reports?|papers?|cards?)(/|$)", re.IGNORECASE)
-
-
-def _may_be_document(artifact: Artifact) -> bool:
-    """Cards, reports and papers are at the top of a release, in a docs folder, or named for what
-    they are; the thousands of other text files in a large release are not parsed as documents."""
-    name = artifact.name
-    return (artifact.folder.count("/") < 1 or DOC_FOLDER.search(artifact.folder) is not None
-            or any(p.search(name) for p in (MODEL_CARD_NAME, DATA_CARD_NAME, REPORT_NAME, PAPER_NAME, EVAL_NAME)))
+def _papers_linked(described: DescribedDocument) -> list[Evidence]:
+    found = []
+    for link in described.links:
+        if "research-paper" in link.roles:
+            # The section tells whether the paper is cited for its data (see data_information).
+            holder = described.document.section_at(link.link.line)
+            found.append(Evidence("research-paper", DocumentsDetector.name, f"paper linked: {link.link.url}",
+                                  path=described.path, line=link.link.line, url=link.link.url,
+                                  strength="referenced",
+                                  details=(("section", holder.title if holder else ""),
+                                           ("level", str(holder.level if holder else 0)))))
+    return found
 
 
 def _model_card(artifact: Artifact, document: MarkdownDocument) -> list[Evidence]:

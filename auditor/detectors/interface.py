@@ -1,4 +1,5 @@
-"""The detector stage's interface: each `Detector` turns the inventory into `Evidence`.
+"""The detector stage's interface: each `Detector` turns the inventory, and the release description
+read from its documents, into `Evidence`.
 
 One detector per component kind. Evidence says what was seen, where, and how strongly it supports
 the component: `present` (the thing itself is in the release), `partial` (something is there but
@@ -11,6 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from auditor.description.interface import ReleaseDescription
 from auditor.findings import Finding
 from auditor.sources.interface import Inventory
 
@@ -48,4 +50,4 @@ class Detector(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def detect(self, inventory: Inventory) -> Detection: ...
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection: ...

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from auditor.description.interface import ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.sources.interface import Artifact, Inventory
 
@@ -442,7 +443,7 @@ class _Scanner:
 class PythonCodeDetector(Detector):
     name = "python-code"
 
-    def detect(self, inventory: Inventory) -> Detection:
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         detection = Detection()
         for artifact in inventory.files():
             if artifact.suffix not in (".py", ".ipynb"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from auditor.description.interface import ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.weights import step_in_name
 from auditor.sources.interface import Inventory
@@ -15,7 +16,7 @@ SHOWN = 5
 class RevisionsDetector(Detector):
     name: ClassVar[str] = "revisions"
 
-    def detect(self, inventory: Inventory) -> Detection:
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         steps = sorted((step, name) for name in inventory.revisions
                        if (step := step_in_name(name)) is not None)
         if len(steps) < MIN_STEPS:

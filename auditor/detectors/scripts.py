@@ -17,6 +17,7 @@ import shlex
 import tomllib
 from dataclasses import dataclass, field
 
+from auditor.description.interface import ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.detectors.python_code import RoleMatch, classify
 from auditor.detectors.training_libraries import TrainingLibrary, library_of, may_be_library_config
@@ -89,7 +90,7 @@ class _State:
 class ScriptsDetector(Detector):
     name = "scripts"
 
-    def detect(self, inventory: Inventory) -> Detection:
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         detection = Detection()
         state = _State()
         for artifact in inventory.files():

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 
 import yaml
 
+from auditor.description.interface import ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence
 from auditor.escape import printable
 from auditor.findings import Finding
@@ -178,7 +179,7 @@ def _manifest_parser(artifact: Artifact) -> Callable[[str], list[str]] | None:
 class SupportingLibrariesDetector(Detector):
     name = "supporting-libraries"
 
-    def detect(self, inventory: Inventory) -> Detection:
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         detection = Detection()
         for artifact in inventory.files():
             parser = _manifest_parser(artifact)

@@ -19,6 +19,7 @@ from auditor.artifacts.gguf_header import parse_gguf_header
 from auditor.artifacts.lfs_pointer import parse_lfs_pointer
 from auditor.artifacts.magic import PICKLE_FORMATS, identify_weight_format
 from auditor.artifacts.safetensors_header import parse_safetensors_header
+from auditor.description.interface import ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence, Strength
 from auditor.escape import printable
 from auditor.findings import Finding
@@ -77,7 +78,7 @@ class _Checkpoint:
 class WeightsDetector(Detector):
     name = "weights"
 
-    def detect(self, inventory: Inventory) -> Detection:
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         detection = Detection()
         items: list[_Item] = []
         status: dict[str, _Status] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from auditor.description import describe_release
 from auditor.detectors.datasets import DatasetsDetector
 from auditor.detectors.documents import DocumentsDetector
 from auditor.detectors.references import ReferencesDetector
@@ -42,7 +43,7 @@ def detect(tmp_path: Path, *detectors):
     inventory = LocalFolderSource(tmp_path).inventory()
     evidence = []
     for detector in detectors:
-        evidence += detector().detect(inventory).evidence
+        evidence += detector().detect(inventory, describe_release(inventory)).evidence
     return {(e.component, e.path, e.strength) for e in evidence}, evidence
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from auditor.description import describe_release
 from auditor.detectors.interface import Evidence
 from auditor.detectors.python_code import PythonCodeDetector
 from auditor.sources.local import LocalFolderSource
@@ -171,7 +172,8 @@ def detect(tmp_path: Path, files: dict[str, str]) -> list[Evidence]:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return PythonCodeDetector().detect(LocalFolderSource(tmp_path).inventory()).evidence
+    inventory = LocalFolderSource(tmp_path).inventory()
+    return PythonCodeDetector().detect(inventory, describe_release(inventory)).evidence
 
 
 def roles(evidence: list[Evidence], path: str) -> set[str]:
@@ -262,7 +264,8 @@ def test_binary_and_large_files_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "huge.py").write_text("loss.backward()\n" + "#" * (3 * 1024 * 1024), encoding="utf-8")
     # Small enough to be read as text, too large to be worth parsing (generated code).
     (tmp_path / "generated.py").write_text("loss.backward()\n" * 70_000, encoding="utf-8")
-    assert PythonCodeDetector().detect(LocalFolderSource(tmp_path).inventory()).evidence == []
+    inventory = LocalFolderSource(tmp_path).inventory()
+    assert PythonCodeDetector().detect(inventory, describe_release(inventory)).evidence == []
 
 
 def test_notebook_code_cells(tmp_path: Path) -> None:

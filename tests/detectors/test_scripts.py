@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from auditor.description import describe_release
 from auditor.detectors.interface import Detection, Evidence
 from auditor.detectors.scripts import ScriptsDetector, parse_launches
 from auditor.sources.local import LocalFolderSource
@@ -48,7 +49,8 @@ def detect(tmp_path: Path, files: dict[str, str]) -> Detection:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return ScriptsDetector().detect(LocalFolderSource(tmp_path).inventory())
+    inventory = LocalFolderSource(tmp_path).inventory()
+    return ScriptsDetector().detect(inventory, describe_release(inventory))
 
 
 def summary(evidence: list[Evidence]) -> list[tuple[str, str | None, int | None, str]]:

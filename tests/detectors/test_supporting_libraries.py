@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from auditor.description import describe_release
 from auditor.detectors.interface import Detection, Evidence
 from auditor.detectors.supporting_libraries import SupportingLibrariesDetector
 from auditor.sources.local import LocalFolderSource
@@ -71,7 +72,8 @@ def detect(tmp_path: Path, files: dict[str, str | bytes]) -> Detection:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    return SupportingLibrariesDetector().detect(LocalFolderSource(tmp_path).inventory())
+    inventory = LocalFolderSource(tmp_path).inventory()
+    return SupportingLibrariesDetector().detect(inventory, describe_release(inventory))
 
 
 def details(evidence: Evidence) -> dict[str, str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.description import describe_release
 from auditor.detectors.scripts import ScriptsDetector
 from auditor.sources.local import LocalFolderSource
 
@@ -38,7 +39,8 @@ CONFIGS = {
 def test_a_library_config_is_architecture_and_training_code(tmp_path: Path, library: str) -> None:
     name, text = CONFIGS[library]
     (tmp_path / name).write_text(text)
-    evidence = ScriptsDetector().detect(LocalFolderSource(tmp_path).inventory()).evidence
+    inventory = LocalFolderSource(tmp_path).inventory()
+    evidence = ScriptsDetector().detect(inventory, describe_release(inventory)).evidence
     by_component = {e.component: e for e in evidence if e.path == name and e.strength == "referenced"}
     assert set(by_component) == {"model-architecture", "training-code"}
     assert all(dict(e.details)["library"] == library and e.url for e in by_component.values())
@@ -46,5 +48,6 @@ def test_a_library_config_is_architecture_and_training_code(tmp_path: Path, libr
 
 def test_an_ordinary_config_names_no_library(tmp_path: Path) -> None:
     (tmp_path / "settings.yaml").write_text("model:\n  hidden_size: 512\n  num_layers: 6\nlr: 0.001\n")
-    evidence = ScriptsDetector().detect(LocalFolderSource(tmp_path).inventory()).evidence
+    inventory = LocalFolderSource(tmp_path).inventory()
+    evidence = ScriptsDetector().detect(inventory, describe_release(inventory)).evidence
     assert not [e for e in evidence if e.strength == "referenced"]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
+from auditor.description import describe_release
 from auditor.detectors.interface import Detection, Evidence
 from auditor.detectors.weights import WeightsDetector
 from auditor.sources.interface import Artifact
@@ -66,7 +67,8 @@ def gguf_with_licence(licence: str) -> bytes:
 
 
 def detect(root: Path) -> Detection:
-    return WeightsDetector().detect(LocalFolderSource(root).inventory())
+    inventory = LocalFolderSource(root).inventory()
+    return WeightsDetector().detect(inventory, describe_release(inventory))
 
 
 def evidence(detection: Detection, component: str) -> list[tuple[str | None, str]]:

@@ -177,3 +177,19 @@ def test_an_index_without_any_of_its_shards_is_not_weights(tmp_path: Path, audit
     report = audit_json(tmp_path)
     assert statuses(report)["model-parameters"] == "missing"
     assert {f["code"] for f in report["findings"] if f["path"] == "model.safetensors.index.json"} == {"OSAID-A010"}
+
+
+def test_what_the_readme_says_a_script_is_for_outranks_its_name(tmp_path: Path, audit_json) -> None:
+    trainer = ("import torch\nmodel = torch.nn.Linear(2, 2)\noptimizer = torch.optim.AdamW(model.parameters())\n"
+               "loss = torch.nn.functional.mse_loss(model(torch.ones(2)), torch.zeros(2))\n"
+               "loss.backward()\noptimizer.step()\n")
+    (tmp_path / "README.md").write_text(
+        "# Tern\n\n## Training\n\nWe pre-trained Tern with `python finetune_lm.py`.\n\n"
+        "## Your own model\n\nTo adapt Tern to your own data, run `python train.py`.\n")
+    (tmp_path / "finetune_lm.py").write_text(trainer)
+    (tmp_path / "train.py").write_text(trainer)
+    report = audit_json(tmp_path)
+    cited = {e["path"] for e in requirement(report, "training-code")["evidence"]}
+    assert cited == {"finetune_lm.py"}
+    (set_aside,) = [f for f in report["findings"] if f["code"] == "OSAID-A018"]
+    assert set_aside["path"] == "train.py" and "README.md line 9 offers it to users" in set_aside["message"]
