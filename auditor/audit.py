@@ -10,6 +10,7 @@ from dataclasses import replace
 from auditor.description import describe_release
 from auditor.detectors import ALL_DETECTORS, Detection, Evidence
 from auditor.detectors.admissible import admissible_evidence
+from auditor.detectors.interface import DetectorSettings
 from auditor.errors import BadManifestError
 from auditor.evaluation.checklist import Checklist
 from auditor.evaluation.evaluate import evaluate
@@ -21,6 +22,7 @@ from auditor.manifest.hashes import verify_hashes as verify_hashes_of
 from auditor.manifest.model import MANIFEST_FILE, Manifest, read_manifest
 from auditor.mot.compare import compare_with_mot
 from auditor.report import Report
+from auditor.result_cache import caching_in
 from auditor.sources.interface import TEXT_LIMIT, Artifact, Inventory, Source
 from auditor.waivers import DEFAULT_WAIVERS_FILE, BadWaiversError, Waiver, apply_waivers, load_waivers
 
@@ -37,14 +39,17 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
               manifest: Manifest | None = None, verify_hashes: bool = False,
               hash_progress: HashProgress | None = None, inventory: Inventory | None = None,
               release_files: bool = True, release_waivers: bool = True,
-              exclude: frozenset[str] = frozenset()) -> Report:
+              exclude: frozenset[str] = frozenset(), settings: DetectorSettings | None = None) -> Report:
     """Audit a release. `waivers` and `manifest` default to the release's own `.osaid-waivers.yaml`
     and `release.yaml`, if it has them; `progress` is told each stage (the CLI shows it on a
     terminal); `hash_progress` gets the files to hash and then the bytes hashed. `inventory` reuses
     a listing already made; `release_files=False` ignores the release's own manifest and waivers,
     `release_waivers=False` only its waivers (an adopter's audit of someone else's release);
-    `exclude` names paths left out of the audit (this run's own outputs inside the release)."""
+    `exclude` names paths left out of the audit (this run's own outputs inside the release);
+    `settings` say where per-file results are cached and how many worker processes may analyse
+    files (default: no cache, this process only)."""
     report_progress = progress or (lambda _stage: None)
+    settings = settings or DetectorSettings()
     report_progress("listing files")
     inventory = _without(inventory or source.inventory(), exclude)
     report_progress("reading the documents")
@@ -52,11 +57,12 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     detection = Detection()
     for detector in ALL_DETECTORS:
         report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
-        detection.extend(detector().detect(inventory, description))
+        detection.extend(detector(settings).detect(inventory, description))
     detection.evidence, set_aside = admissible_evidence([_with_url(e, inventory) for e in detection.evidence],
                                                         description)
     detection.findings += set_aside
-    licenses = discover_licenses(inventory)
+    with caching_in(settings.cache_folder):
+        licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())
     if release_files and not release_waivers and inventory.get(DEFAULT_WAIVERS_FILE) is not None:
         detection.findings.append(_ignored_waivers_finding())
@@ -72,7 +78,8 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
             advance = hash_progress(sum(a.size for _, a in pairs)) if hash_progress else None
             verify_hashes_of(pairs, outcome, advance)
     report_progress("evaluating")
-    report = evaluate(checklist, inventory, detection, licenses.declarations, outcome)
+    with caching_in(settings.cache_folder):
+        report = evaluate(checklist, inventory, detection, licenses.declarations, outcome)
     if manifest is not None and manifest.mot is not None:
         report = compare_with_mot(report, manifest.mot)
     if waivers is None:

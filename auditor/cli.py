@@ -82,18 +82,27 @@ def run(
              "(default: release.yaml in the release, if present).")] = None,
     verify_hashes: Annotated[bool, typer.Option(
         "--verify-hashes", help="Check the sha256 of every file the manifest declares.")] = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", envvar="OSAID_AUDIT_NO_CACHE",
+        help="Neither read nor write the cache of per-file results (see README: Cache).")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, max=256, help="Worker processes for analysing files (default: one per core).")] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     """Audit an AI model release against the Open Source AI Definition (or another checklist)."""
     from auditor.audit import run_audit
+    from auditor.detectors.interface import DetectorSettings
+    from auditor.detectors.python_batch import available_cores
     from auditor.evaluation.checklist import load_checklist
     from auditor.formats import FORMATS
     from auditor.gate import failing_requirements, waiver_gate_note
+    from auditor.result_cache import default_cache_folder
     from auditor.sources import open_source
 
+    cache_folder = None if no_cache else default_cache_folder()
     source = open_source(target, rev, offline)
-    loaded = load_checklist(checklist)
+    loaded = load_checklist(checklist, cache_folder)
     inside = _output_inside(output, target)
     from auditor.manifest.model import read_manifest_file
     from auditor.waivers import read_waivers_file
@@ -105,7 +114,8 @@ def run(
         report = run_audit(source, loaded, waivers=waiver_list, progress=progress, manifest=declared,
                            inventory=inventory, exclude=frozenset({inside} if inside is not None else ()),
                            verify_hashes=verify_hashes, hash_progress=hash_progress,
-                           release_waivers=not no_release_waivers)
+                           release_waivers=not no_release_waivers,
+                           settings=DetectorSettings(cache_folder, jobs or available_cores()))
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)

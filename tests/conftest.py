@@ -15,8 +15,10 @@ from support import CliResult
 
 from auditor.cli import main
 
-# One licence-index cache per test session, never the developer's own.
+# One licence-index cache per test session, never the developer's own; per-file results are not
+# cached unless a test asks (a result cached by one test must not answer another's patched code).
 os.environ.setdefault("OSAID_AUDIT_CACHE", tempfile.mkdtemp(prefix="osaid-audit-cache-"))
+os.environ.setdefault("OSAID_AUDIT_NO_CACHE", "1")
 
 
 @pytest.fixture

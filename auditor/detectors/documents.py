@@ -12,7 +12,7 @@ from typing import ClassVar
 from auditor.artifacts.markdown_document import MarkdownDocument
 from auditor.description.documents import DATA_CARD_NAME, EVAL_NAME, MODEL_CARD_NAME, PAPER_NAME, REPORT_NAME
 from auditor.description.interface import DescribedDocument, ReleaseDescription
-from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.detectors.interface import Detection, Detector, DetectorSettings, Evidence
 from auditor.findings import Finding
 from auditor.sources.interface import Artifact, Inventory
 
@@ -37,7 +37,8 @@ SAMPLE_PATH = re.compile(r"(^|/)(samples|generations?|sample[_-]?outputs?|exampl
 class DocumentsDetector(Detector):
     name: ClassVar[str] = "documents"
 
-    def __init__(self) -> None:
+    def __init__(self, settings: DetectorSettings | None = None) -> None:
+        super().__init__(settings)
         self._malformed: list[Finding] = []
 
     def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar, Literal
 
 from auditor.description.interface import ReleaseDescription
@@ -46,8 +47,20 @@ class Detection:
         self.findings.extend(other.findings)
 
 
+@dataclass(frozen=True)
+class DetectorSettings:
+    """How detectors may run: where per-file results are cached (None: not at all), and how many
+    worker processes may analyse files (1: in this process)."""
+
+    cache_folder: Path | None = None
+    jobs: int = 1
+
+
 class Detector(ABC):
     name: ClassVar[str]
+
+    def __init__(self, settings: DetectorSettings | None = None) -> None:
+        self.settings = settings or DetectorSettings()
 
     @abstractmethod
     def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection: ...

@@ -247,19 +247,33 @@ _CLASSIFIED: weakref.WeakKeyDictionary[Artifact, tuple[RoleMatch, ...] | None] =
 
 def classify(artifact: Artifact) -> tuple[RoleMatch, ...] | None:
     """The roles of a `.py` or `.ipynb` artifact, sorted by role; None when it cannot be analysed.
-    Computed once per audit: the scripts detector asks again for every file a script launches."""
+    Computed once per audit (`classify_all` fills it for the whole release, from the cache and in
+    worker processes): the scripts detector asks again for every file a script launches."""
     if artifact not in _CLASSIFIED:
-        _CLASSIFIED[artifact] = _classify(artifact)
+        text = artifact.text
+        _CLASSIFIED[artifact] = None if text is None else classify_source(artifact.suffix, name_stem(artifact), text)
     return _CLASSIFIED[artifact]
 
 
-def _classify(artifact: Artifact) -> tuple[RoleMatch, ...] | None:
-    text = artifact.text
-    if text is None:
-        return None
-    sources = _notebook_cells(text) if artifact.suffix == ".ipynb" else [(None, text)]
+def classify_source(suffix: str, stem: str, text: str) -> tuple[RoleMatch, ...] | None:
+    """The roles of one file's text (a worker process's whole task): parsed once, scanned once."""
+    sources = _notebook_cells(text) if suffix == ".ipynb" else [(None, text)]
     events = _scan_all(sources)
-    return None if events is None else decide(events, posixpath.splitext(artifact.name)[0].lower())
+    return None if events is None else decide(events, stem)
+
+
+def name_stem(artifact: Artifact) -> str:
+    """The lower-case name without its suffix: what `decide` reads for a name hint."""
+    return posixpath.splitext(artifact.name)[0].lower()
+
+
+def is_classified(artifact: Artifact) -> bool:
+    return artifact in _CLASSIFIED
+
+
+def remember(artifact: Artifact, roles: tuple[RoleMatch, ...] | None) -> None:
+    """Record roles computed elsewhere (from the cache, by a worker) for `classify` to return."""
+    _CLASSIFIED[artifact] = roles
 
 
 def decide(events: dict[str, int], stem: str) -> tuple[RoleMatch, ...]:
@@ -444,10 +458,12 @@ class PythonCodeDetector(Detector):
     name = "python-code"
 
     def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
+        from auditor.detectors.python_batch import classify_all
+
         detection = Detection()
-        for artifact in inventory.files():
-            if artifact.suffix not in (".py", ".ipynb"):
-                continue
+        sources = [artifact for artifact in inventory.files() if artifact.suffix in (".py", ".ipynb")]
+        classify_all(sources, self.settings)
+        for artifact in sources:
             for match in classify(artifact) or ():
                 detection.evidence.append(_evidence(artifact, match, self.name))
         detection.evidence.sort(key=Evidence.sort_key)

@@ -15,14 +15,16 @@ import posixpath
 import re
 import shlex
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from auditor.description.interface import ReleaseDescription
-from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.detectors.interface import Detection, Detector, DetectorSettings, Evidence
 from auditor.detectors.python_code import RoleMatch, classify
 from auditor.detectors.training_libraries import TrainingLibrary, library_of, may_be_library_config
 from auditor.escape import printable
 from auditor.findings import Finding
+from auditor.result_cache import ResultCache
 from auditor.safe_yaml import load_yaml
 from auditor.sources.interface import Artifact, Inventory
 
@@ -93,11 +95,12 @@ class ScriptsDetector(Detector):
     def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
         detection = Detection()
         state = _State()
+        launches_of = _launch_cache(self.settings)
         for artifact in inventory.files():
             state.by_name.setdefault(artifact.name, []).append(artifact)
         for script in inventory.files():
             if _is_script(script):
-                for launch in parse_launches(script.text or "", makefile=_is_makefile(script)):
+                for launch in launches_of(script.text or "", _is_makefile(script)):
                     detection.evidence.extend(self._launch_evidence(inventory, state, script, launch))
         for artifact in inventory.files():
             if _is_config_candidate(artifact, state):
@@ -166,6 +169,14 @@ def _library_evidence(artifact: Artifact, library: TrainingLibrary, detector: st
                      f"{library.name} configuration: an architecture the open library {library.name} implements",
                      path=artifact.path, url=library.url, strength="referenced", details=(("library", library.name),))
             for component in components]
+
+
+def _launch_cache(settings: DetectorSettings) -> Callable[[str, bool], list[Launch]]:
+    """`parse_launches`, through the cache of per-file results: splitting every line of a large
+    repository's shell scripts into commands is most of this detector's time."""
+    cache: ResultCache[list[Launch]] = ResultCache(settings.cache_folder, "script-launches", list[Launch])
+    return lambda text, makefile: cache.computed(text, ("makefile" if makefile else "script",),
+                                                 lambda: parse_launches(text, makefile=makefile))
 
 
 _MAY_HOLD_TRAINING_KEYS = re.compile("|".join(sorted(ALL_TRAINING_KEYS, key=len, reverse=True)), re.IGNORECASE)

@@ -13,8 +13,9 @@ from pathlib import Path
 from auditor.errors import BadChecklistError
 from auditor.escape import printable
 from auditor.resources import bundled_dir
+from auditor.result_cache import active_cache_folder
 from auditor.safe_yaml import YamlError, load_yaml
-from auditor.schema_check import check
+from auditor.schema_check import check_cached
 
 DEFAULT_CHECKLIST = "osaid-1.0"
 
@@ -61,7 +62,9 @@ def bundled_checklists() -> list[str]:
     return sorted(p.stem for p in bundled_dir("checklists").glob("*.yaml"))
 
 
-def load_checklist(name_or_path: str) -> Checklist:
+def load_checklist(name_or_path: str, cache_folder: Path | None = None) -> Checklist:
+    """A bundled checklist by name, or a checklist file; its validation is remembered in
+    `cache_folder` (the cache of per-file results), else in the one an audit is using."""
     bundled = bundled_dir("checklists") / f"{name_or_path}.yaml"
     path = bundled if "/" not in name_or_path and bundled.is_file() else Path(name_or_path)
     shown = printable(str(path)) if path != bundled else name_or_path
@@ -72,16 +75,18 @@ def load_checklist(name_or_path: str) -> Checklist:
             f"checklist {printable(name_or_path)}: no such file and not a bundled checklist "
             f"(bundled: {', '.join(bundled_checklists())})")
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = load_yaml(text)
     except (OSError, UnicodeDecodeError) as error:
         raise BadChecklistError(f"checklist {shown}: cannot read ({error})") from None
     except YamlError as error:
         raise BadChecklistError(f"checklist {shown}: {error}") from None
+    check_cached(data, text, "checklist.schema.json", f"checklist {shown}", BadChecklistError,
+                 cache_folder or active_cache_folder())
     return _parse(data, shown)
 
 
 def _parse(data: object, shown: str) -> Checklist:
-    check(data, "checklist.schema.json", f"checklist {shown}", BadChecklistError)
     assert isinstance(data, dict)
     groups = tuple((g["id"], g["title"]) for g in data["groups"])
     group_ids = {g for g, _ in groups}

@@ -1,15 +1,33 @@
-"""Formats render a report: one module per format, registered here by name."""
+"""Formats render a report: one module per format, registered here by name and imported only when
+asked for (a JSON report never pays for the terminal table's imports)."""
 
-from auditor.formats.html import HtmlFormat
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+
 from auditor.formats.interface import ReportFormat
-from auditor.formats.json import JsonFormat
-from auditor.formats.junit import JunitFormat
-from auditor.formats.markdown import MarkdownFormat
-from auditor.formats.mot import MotFormat
-from auditor.formats.sarif import SarifFormat
-from auditor.formats.text import TextFormat
 
-FORMATS: dict[str, type[ReportFormat]] = {
-    f.name: f for f in (TextFormat, JsonFormat, MarkdownFormat, SarifFormat, JunitFormat, HtmlFormat, MotFormat)}
+_MODULES: dict[str, tuple[str, str]] = {
+    "text": ("text", "TextFormat"), "json": ("json", "JsonFormat"), "markdown": ("markdown", "MarkdownFormat"),
+    "sarif": ("sarif", "SarifFormat"), "junit": ("junit", "JunitFormat"), "html": ("html", "HtmlFormat"),
+    "mot": ("mot", "MotFormat"),
+}
+
+
+class _Formats(Mapping[str, type[ReportFormat]]):
+    def __getitem__(self, name: str) -> type[ReportFormat]:
+        module, cls = _MODULES[name]
+        found: type[ReportFormat] = getattr(importlib.import_module(f"auditor.formats.{module}"), cls)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODULES)
+
+    def __len__(self) -> int:
+        return len(_MODULES)
+
+
+FORMATS: Mapping[str, type[ReportFormat]] = _Formats()
 
 __all__ = ["FORMATS", "ReportFormat"]

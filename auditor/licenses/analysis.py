@@ -30,6 +30,7 @@ from auditor.licenses.grants import grant_reasons, unread_reasons
 from auditor.licenses.interface import LicenseClass, LicenseReason, Restriction, worst_class
 from auditor.licenses.matcher import Identification, Segment, identify
 from auditor.licenses.notices import NoticeMatch, find_notices, is_attribution_text
+from auditor.result_cache import ResultCache, active_cache_folder
 
 _SPDX_ID = r"\(*[A-Za-z0-9][A-Za-z0-9.\-]*(?::[A-Za-z0-9][A-Za-z0-9.\-]*)?\+?\)*"
 SPDX_IDENTIFIER = re.compile(
@@ -70,6 +71,14 @@ class LicenseAnalysis:
 def analyse_license_text(text: str, name: str = "", model: ClauseModel | None = None) -> LicenseAnalysis:
     """The licence of a file's `text`; `name` (the file's name) tells an attribution file apart.
     `model` replaces the shipped clause model (the benchmark's leave-one-licence-out runs)."""
+    folder = active_cache_folder()
+    if folder is None or model is not None:
+        return _analysis(text, name, model)
+    cache = ResultCache(folder, "license-analysis", LicenseAnalysis)
+    return cache.computed(text, (name,), lambda: _analysis(text, name, None))
+
+
+def _analysis(text: str, name: str, model: ClauseModel | None) -> LicenseAnalysis:
     identification = identify(text)
     if identification.segments:
         analysis = _from_segments(text, identification, model)

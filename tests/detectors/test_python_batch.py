@@ -1,0 +1,105 @@
+"""Cached, parallel and serial audits give the same report, byte for byte; a second audit analyses
+only what changed; `--no-cache` neither reads nor writes the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.detectors import python_batch
+
+TRAINER = """import torch
+from model import Net
+
+def train(steps={steps}):
+    net = Net()
+    optimizer = torch.optim.AdamW(net.parameters(), lr=3e-4)
+    for step in range(steps):
+        loss = net(torch.ones(4)).sum()
+        loss.backward()
+        optimizer.step()
+"""
+MODULE = """import torch.nn as nn
+
+class Block{n}(nn.Module):
+    def forward(self, x):
+        return x * {n}
+"""
+HELPER = "def helper_{n}(values):\n    return sorted(values)[:{n}]\n"
+
+
+def make_release(root: Path, files: int = 90) -> Path:
+    root.mkdir()
+    (root / "README.md").write_text("# Wren\n\nA small model.\n")
+    for n in range(files):
+        template = (TRAINER, MODULE, HELPER)[n % 3]
+        path = root / f"pkg{n % 4}" / f"part_{n}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(template.format(n=n, steps=n + 1))
+    return root
+
+
+@pytest.fixture
+def cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("OSAID_AUDIT_CACHE", str(folder))
+    monkeypatch.delenv("OSAID_AUDIT_NO_CACHE", raising=False)
+    return folder
+
+
+def json_report(run_cli, release: Path, *args: str) -> str:
+    result = run_cli(release, "--format", "json", "--fail-on", "never", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_serial_parallel_and_cached_reports_are_identical(tmp_path: Path, run_cli, cached: Path) -> None:
+    release = make_release(tmp_path / "release")
+    assert len(list(release.rglob("*.py"))) >= python_batch.PARALLEL_MIN_FILES  # enough for worker processes
+    serial = json_report(run_cli, release, "--no-cache", "--jobs", "1")
+    assert not cached.exists()  # --no-cache wrote nothing
+    parallel = json_report(run_cli, release, "--jobs", "2")
+    entries = list((cached / "python-roles").rglob("*.json"))
+    assert len(entries) == 90
+    from_cache = json_report(run_cli, release, "--jobs", "2")
+    assert serial == parallel == from_cache
+    assert '"training-code"' in serial and "part_0.py" in serial  # the files were really judged
+
+
+def test_a_second_audit_analyses_only_the_changed_file(tmp_path: Path, run_cli, cached: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    release = make_release(tmp_path / "release", files=12)
+    json_report(run_cli, release, "--jobs", "1")
+    analysed: list[str] = []
+    real = python_batch.classify_source
+    monkeypatch.setattr(python_batch, "classify_source",
+                        lambda suffix, stem, text: analysed.append(stem) or real(suffix, stem, text))
+    (release / "pkg1" / "part_1.py").write_text(MODULE.format(n=1001))
+    json_report(run_cli, release, "--jobs", "1")
+    assert analysed == ["part_1"]
+
+
+def test_a_corrupt_cache_entry_is_recomputed_not_trusted(tmp_path: Path, run_cli, cached: Path) -> None:
+    release = make_release(tmp_path / "release", files=6)
+    first = json_report(run_cli, release, "--jobs", "1")
+    for entry in (cached / "python-roles").rglob("*.json"):
+        entry.write_text('{"key": "forged", "result": [["training-code", 9, 1, [], true]]}')
+    assert json_report(run_cli, release, "--jobs", "1") == first
+    assert all('"forged"' not in e.read_text() for e in (cached / "python-roles").rglob("*.json"))
+
+
+def test_workers_are_spawned_not_forked_while_another_thread_runs(tmp_path: Path) -> None:
+    import threading
+
+    tasks = [(".py", f"part_{n}", TRAINER.format(steps=n)) for n in range(python_batch.PARALLEL_MIN_FILES)]
+    serial = python_batch._classify_many(tasks, jobs=1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert python_batch._classify_many(tasks, jobs=2) == serial
+    finally:
+        stop.set()
+        other.join()
+    assert all(roles and roles[0].role == "training-code" for roles in serial)
