@@ -38,7 +38,7 @@ def decode(kind: Any, raw: Any) -> Any:
         arguments = get_args(kind)
         if not isinstance(raw, list):
             raise ValueError("not a sequence")
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
+        if origin is list or (len(arguments) == 2 and arguments[1] is Ellipsis):
             items = [decode(arguments[0], item) for item in raw]
         elif len(arguments) == len(raw):
             items = [decode(hint, item) for hint, item in zip(arguments, raw, strict=True)]

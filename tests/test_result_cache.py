@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from auditor.detectors.python_code import RoleMatch
+from auditor.detectors.scripts import Launch
 from auditor.licenses.analysis import LicenseAnalysis, analyse_license_text
 from auditor.result_cache import ResultCache
 from auditor.result_codec import decode, encode
@@ -113,6 +114,11 @@ def test_a_licence_analysis_survives_the_round_trip() -> None:
     analysis = analyse_license_text(text + "\nYou may not use the Software for military purposes.\n", "LICENSE")
     assert analysis.restrictions  # something nested to carry
     assert decode(LicenseAnalysis, json.loads(json.dumps(encode(analysis)))) == analysis
+
+
+@pytest.mark.parametrize("launches", [[], [Launch(3, "python", "train.py", True, ("a.yaml",))] * 3])
+def test_a_list_of_any_length_survives_the_round_trip(launches: list[Launch]) -> None:
+    assert decode(list[Launch], json.loads(json.dumps(encode(launches)))) == launches
 
 
 @dataclass(frozen=True)

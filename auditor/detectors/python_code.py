@@ -7,17 +7,16 @@ rules below score the events per component. Rules are data so that new signals a
 
 from __future__ import annotations
 
-import ast
-import json
 import posixpath
 import re
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from auditor.description.interface import ReleaseDescription
 from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.detectors.python_events import source_events
 from auditor.sources.interface import Artifact, Inventory
 
 STRONG, MEDIUM, WEAK = 4, 2, 1
@@ -61,12 +60,6 @@ class _Pattern:
     def kinds(self) -> tuple[str, ...]:
         named = tuple(kind for kind in EVENT_KINDS if re.search(rf"(?<![\w-]){kind}(?![\w-])", self.source))
         return named or EVENT_KINDS
-
-    def first(self, events: dict[str, dict[str, int]]) -> int | None:
-        """The first line of an event that fully matches, from events grouped by kind."""
-        lines = [line for kind in self.kinds for event, line in events.get(kind, {}).items()
-                 if self.regex.fullmatch(event)]
-        return min(lines) if lines else None
 
 
 TRAIN, INFER, EVAL = "training-code", "inference-code", "evaluation-code"
@@ -223,11 +216,6 @@ NAME_HINTS: dict[str, re.Pattern[str]] = {
 }
 
 # Calls that make the loops around them training loops.
-_LOOP_TRAINING_CALL = re.compile(r".+\.backward|(.+\.)?\w*optim\w*\.(step|apply_gradients)|optax\.apply_updates")
-MAX_SOURCE_CHARS = 1024 * 1024
-"""Longer sources are generated code, not the scripts roles are about, and cost seconds to parse."""
-_MAX_STRING = 200
-_MAX_DOTTED = 12
 
 
 @dataclass(frozen=True)
@@ -257,8 +245,7 @@ def classify(artifact: Artifact) -> tuple[RoleMatch, ...] | None:
 
 def classify_source(suffix: str, stem: str, text: str) -> tuple[RoleMatch, ...] | None:
     """The roles of one file's text (a worker process's whole task): parsed once, scanned once."""
-    sources = _notebook_cells(text) if suffix == ".ipynb" else [(None, text)]
-    events = _scan_all(sources)
+    events = source_events(suffix, text)
     return None if events is None else decide(events, stem)
 
 
@@ -284,16 +271,17 @@ def decide(events: dict[str, int], stem: str) -> tuple[RoleMatch, ...]:
     training code, `model.py` doing the same in a helper method is not, and `train.py` with nothing
     in it is nothing.
     """
-    by_kind: dict[str, dict[str, int]] = defaultdict(dict)
+    first_line: dict[str, int] = {}  # pattern source -> first line of an event it fully matches
     for event, line in events.items():
-        by_kind[event.split(":", 1)[0]][event] = line
+        for source in _patterns_matching(event):
+            if line < first_line.get(source, line + 1):
+                first_line[source] = line
     hits: dict[str, list[tuple[Rule, int]]] = defaultdict(list)
     for rule in RULES:
-        match, also, unless = rule.patterns
-        line = match.first(by_kind)
-        if line is None or (also is not None and also.first(by_kind) is None):
+        line = first_line.get(rule.match)
+        if line is None or (rule.also is not None and rule.also not in first_line):
             continue
-        if unless is not None and unless.first(by_kind) is not None:
+        if rule.unless is not None and rule.unless in first_line:
             continue
         hits[rule.role].append((rule, line))
     matches = []
@@ -308,150 +296,28 @@ def decide(events: dict[str, int], stem: str) -> tuple[RoleMatch, ...]:
     return tuple(matches)
 
 
-def _notebook_cells(text: str) -> list[tuple[int | None, str]]:
-    """(cell number, source) of each code cell, IPython magics and shell escapes blanked."""
-    try:
-        notebook = json.loads(text)
-    except (ValueError, RecursionError):
-        return []
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    sources: list[tuple[int | None, str]] = []
-    for number, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(part for part in source if isinstance(part, str))
-        if isinstance(source, str):
-            lines = source.split("\n")
-            blanked = ("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
-            sources.append((number, "\n".join(blanked)))
-    return sources
+_MATCHED: dict[str, tuple[str, ...]] = {}
+MAX_REMEMBERED_EVENTS = 200_000
+"""Events seen across files (`call:torch.nn.Linear` in hundreds of them) are matched once; the
+memory stays bounded on a release of millions of distinct names."""
 
 
-def _scan_all(sources: list[tuple[int | None, str]]) -> dict[str, int] | None:
-    """Events of every parseable source at their line, or at the cell number when one is given."""
-    events: dict[str, int] = {}
-    parsed = False
-    for number, source in sources:
-        if len(source) > MAX_SOURCE_CHARS:
-            continue
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue  # one bad cell or file must not stop the audit
-        parsed = True
-        for event, line in _Scanner(tree).events.items():
-            position = line if number is None else number
-            if event not in events or position < events[event]:
-                events[event] = position
-    return events if parsed else None
+def _patterns_matching(event: str) -> tuple[str, ...]:
+    """The sources of the rule patterns that fully match `event`, among those for its kind."""
+    found = _MATCHED.get(event)
+    if found is None:
+        kind = event.split(":", 1)[0]
+        found = tuple(p.source for p in _patterns_for(kind) if p.regex.fullmatch(event))
+        if len(_MATCHED) >= MAX_REMEMBERED_EVENTS:
+            _MATCHED.clear()
+        _MATCHED[event] = found
+    return found
 
 
-def _dotted(node: ast.AST) -> str:
-    """`torch.optim.AdamW`; parts that are not plain names (calls, subscripts) become `?`."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute) and len(parts) < _MAX_DOTTED:
-        parts.append(node.attr)
-        node = node.value
-    parts.append(node.id if isinstance(node, ast.Name) else "?")
-    return ".".join(reversed(parts))
-
-
-def _names(node: ast.AST) -> str:
-    """The identifiers in an expression, space-separated (a loop's iterable or condition)."""
-    found: list[str] = []
-    for child in ast.walk(node):
-        if isinstance(child, ast.Name):
-            found.append(child.id)
-        elif isinstance(child, ast.Attribute):
-            found.append(child.attr)
-        if len(found) >= 10:
-            break
-    return " ".join(found)
-
-
-_LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
-_DECLARATIONS = frozenset({ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                           ast.Assign, ast.AnnAssign, ast.AugAssign})
-# Nodes that hold no events: never pushed (a 1 MiB file has hundreds of thousands of them).
-_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.alias)
-
-
-class _Scanner:
-    """One iterative pass over a tree (no recursion: deep trees must not exhaust the stack)."""
-
-    def __init__(self, tree: ast.AST) -> None:
-        self.events: dict[str, int] = {}
-        loops: list[tuple[int, str]] = []  # (line, identifiers of the iterable or condition)
-        training_loops: set[int] = set()
-        # Each entry carries its enclosing loops as a cons list: (index into loops, outer chain).
-        stack: list[tuple[ast.AST, tuple | None]] = [(tree, None)]
-        while stack:
-            node, chain = stack.pop()
-            kind = type(node)
-            if kind in _LOOPS:
-                loops.append((node.lineno, _names(node.test if kind is ast.While else node.iter)))
-                chain = (len(loops) - 1, chain)
-            elif kind is ast.Call:
-                name = _dotted(node.func)
-                self._call(node, name, node.lineno)
-                if _LOOP_TRAINING_CALL.fullmatch(name):
-                    outer = chain
-                    while outer is not None and outer[0] not in training_loops:
-                        training_loops.add(outer[0])
-                        outer = outer[1]
-            elif kind in _DECLARATIONS:
-                self._other(node, node.lineno)
-            stack.extend((child, chain) for child in ast.iter_child_nodes(node) if not isinstance(child, _LEAVES))
-        for index, (line, names) in enumerate(loops):
-            self._add(f"{'loop-train' if index in training_loops else 'loop'}:{names}", line)
-
-    def _add(self, event: str, line: int) -> None:
-        if event not in self.events or line < self.events[event]:
-            self.events[event] = line
-
-    def _call(self, node: ast.Call, name: str, line: int) -> None:
-        self._add(f"call:{name}", line)
-        for keyword in node.keywords:
-            if keyword.arg:
-                self._add(f"kw:{keyword.arg}", line)
-        values = [*node.args, *(keyword.value for keyword in node.keywords)]
-        for value in values:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(value.value) <= _MAX_STRING:
-                self._add(f"str:{value.value}", line)
-        if name.endswith("add_argument") and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                self._add(f"arg:{first.value[:_MAX_STRING]}", line)
-
-    def _other(self, node: ast.AST, line: int) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                self._add(f"import:{alias.name}", line)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            self._add(f"import:{node.module}", line)
-            for alias in node.names:
-                self._add(f"import:{node.module}.{alias.name}", line)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._add(f"def:{node.name}", line)
-            for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
-                self._add(f"param:{arg.arg}", line)
-            for decorator in node.decorator_list:
-                if not isinstance(decorator, ast.Call):  # `@torch.no_grad` is a call in disguise
-                    self._add(f"call:{_dotted(decorator)}", getattr(decorator, "lineno", line))
-        elif isinstance(node, ast.ClassDef):
-            self._add(f"class:{node.name}", line)
-            for base in node.bases:
-                self._add(f"base:{_dotted(base)}", line)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
-                    if isinstance(element, ast.Name):
-                        self._add(f"assign:{element.id}", line)
-                    elif isinstance(element, ast.Attribute):
-                        self._add(f"assign:{element.attr}", line)
+@cache
+def _patterns_for(kind: str) -> tuple[_Pattern, ...]:
+    unique = {p.source: p for rule in RULES for p in rule.patterns if p is not None}
+    return tuple(p for p in unique.values() if kind in p.kinds)
 
 
 class PythonCodeDetector(Detector):

@@ -78,7 +78,7 @@ def _loaded_from_the_hub(path: str, text: str | None) -> list[Evidence]:
 def _weights_downloaded(path: str, name: str, text: str) -> list[Evidence]:
     """Code that downloads the weights: a weight file's URL in a string, or a download script naming
     weight files (Llama's `download.sh`, GPT-2's `download_model.py`)."""
-    match = WEIGHT_URL_LITERAL.search(text)
+    match = WEIGHT_URL_LITERAL.search(text) if "://" in text else None  # the substring test is 100x faster
     if match is not None:
         url: str | None = match.group(0).strip("\"'")
         shown = url
