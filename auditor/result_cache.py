@@ -3,11 +3,13 @@
 An entry's key is the SHA-256 of the tool version, the rules' version (the digest of this
 package's code and data files, so a changed rule never reads what its old code wrote, even
 between releases of one version number), the analysis, what else the result depends on (a file's
-name stem), and the file's content. Entries live under the user cache directory (`OSAID_AUDIT_CACHE`, else
-`$XDG_CACHE_HOME/osaid-audit`, else `~/.cache/osaid-audit`), one small JSON file each, written to
-a temporary name and renamed into place, so concurrent audits never see half an entry. An entry
-that is unreadable, not JSON, for another key, or not what the analysis decodes, is ignored and
-rewritten: nothing in the cache is trusted beyond what the key and the decoder check.
+name stem), and the file's content. Entries are rows of one SQLite database in the user cache
+directory (`OSAID_AUDIT_CACHE`, else `$XDG_CACHE_HOME/osaid-audit`, else `~/.cache/osaid-audit`):
+one file, not one per entry, because creating thousands of small files costs more than the
+analysis it saves. SQLite's locking and write-ahead log make concurrent audits safe; an entry
+that is too large, not JSON, stored under another key, or not what the analysis decodes is
+ignored and rewritten, and a database that is not one (damaged, or another program's file) is
+replaced. Nothing in the cache is trusted beyond what the key and the decoder check.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
-import tempfile
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -28,9 +30,11 @@ from auditor import __version__
 from auditor.result_codec import decode, encode
 
 T = TypeVar("T")
+DATABASE = "results.sqlite3"
 MAX_ENTRY_BYTES = 1024 * 1024
 """A per-file result is a few hundred bytes; a larger entry is not ours."""
-
+BUSY_SECONDS = 5.0
+"""How long to wait for another audit's write; after that this audit goes on uncached."""
 
 _ACTIVE: ContextVar[Path | None] = ContextVar("result_cache_folder", default=None)
 
@@ -69,6 +73,62 @@ def rules_version() -> str:
     return digest.hexdigest()[:16]
 
 
+class _Database:
+    """One connection per cache folder per process, opened on first use; None once it failed. A
+    lock serialises its use across threads (a connection is not safe to share otherwise)."""
+
+    _open: dict[Path, sqlite3.Connection | None] = {}
+    lock = threading.Lock()
+
+    @classmethod
+    def of(cls, folder: Path) -> sqlite3.Connection | None:
+        if folder not in cls._open:
+            cls._open[folder] = cls._connect(folder)
+        return cls._open[folder]
+
+    @classmethod
+    def failed(cls, folder: Path) -> None:
+        """A query failed: the file is damaged or not a database. Replace it once, else go uncached."""
+        connection = cls._open.get(folder)
+        cls._open[folder] = None
+        if connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+            cls._remove(folder)
+            cls._open[folder] = cls._connect(folder)
+
+    @classmethod
+    def _connect(cls, folder: Path, again: bool = True) -> sqlite3.Connection | None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / DATABASE
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                return None  # never follow a link out of the cache, nor open a device
+            connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            # Write-ahead log, no sync per commit: a cache may lose its last entries in a crash,
+            # never its consistency.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("CREATE TABLE IF NOT EXISTS results (analysis TEXT NOT NULL, key TEXT NOT NULL, "
+                               "value TEXT NOT NULL, PRIMARY KEY (analysis, key)) WITHOUT ROWID")
+            return connection
+        except sqlite3.Error as error:
+            connection.close()
+            if type(error) is sqlite3.DatabaseError and again:  # not a database: start a new one
+                cls._remove(folder)
+                return cls._connect(folder, again=False)
+            return None
+
+    @staticmethod
+    def _remove(folder: Path) -> None:
+        for name in (DATABASE, DATABASE + "-wal", DATABASE + "-shm"):
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+
+
 @dataclass(frozen=True)
 class ResultCache(Generic[T]):
     """Results of one analysis, by the content they were computed from."""
@@ -89,20 +149,42 @@ class ResultCache(Generic[T]):
 
     def get(self, key: str) -> tuple[bool, T | None]:
         """(found, result); a missing, corrupt or foreign entry is not found."""
-        path = self._path(key)
-        if path is None:
+        connection = self._connection()
+        if connection is None:
             return False, None
         try:
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_ENTRY_BYTES + 1)
-            if len(raw) > MAX_ENTRY_BYTES:
-                return False, None
-            entry = json.loads(raw)
+            with _Database.lock:
+                row = connection.execute("SELECT value FROM results WHERE analysis = ? AND key = ?",
+                                         (self.analysis, key)).fetchone()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return False, None
+        if row is None or not isinstance(row[0], str) or len(row[0]) > MAX_ENTRY_BYTES:
+            return False, None
+        try:
+            entry = json.loads(row[0])
             if not isinstance(entry, dict) or entry.get("key") != key:
                 return False, None
             return True, decode(self.kind, entry["result"])
-        except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+        except (ValueError, KeyError, TypeError, IndexError, RecursionError):
             return False, None
+
+    def put(self, key: str, result: T) -> None:
+        self.put_many([(key, result)])
+
+    def put_many(self, entries: list[tuple[str, T]]) -> None:
+        """Store results in one transaction; a cache that cannot be written is passed over."""
+        connection = self._connection()
+        if connection is None or not entries:
+            return
+        rows = [(self.analysis, key, json.dumps({"key": key, "result": encode(result)}, separators=(",", ":")))
+                for key, result in entries]
+        try:
+            with _Database.lock, connection:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
+        except sqlite3.Error as error:
+            self._failed(error)
 
     def computed(self, content: str, context: tuple[str, ...], compute: Callable[[], T]) -> T:
         """The cached result for `content` (and `context`), else `compute()`, stored for next time."""
@@ -114,26 +196,12 @@ class ResultCache(Generic[T]):
         self.put(key, result)
         return result
 
-    def put(self, key: str, result: T) -> None:
-        path = self._path(key)
-        if path is None:
-            return
-        data = json.dumps({"key": key, "result": encode(result)}, separators=(",", ":"))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(data)
-                os.replace(temporary, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except OSError:
-            pass  # a read-only or full cache directory: the audit goes on uncached
+    def _failed(self, error: sqlite3.Error) -> None:
+        # Busy past BUSY_SECONDS, read-only or full: go on uncached. A damaged file or one that is not
+        # a database (plain DatabaseError, not a subclass): replace it.
+        if type(error) is sqlite3.DatabaseError and self.folder is not None:
+            with _Database.lock:
+                _Database.failed(self.folder)
 
-    def _path(self, key: str) -> Path | None:
-        if self.folder is None:
-            return None
-        return self.folder / self.analysis / key[:2] / f"{key[2:]}.json"
+    def _connection(self) -> sqlite3.Connection | None:
+        return None if self.folder is None else _Database.of(self.folder)

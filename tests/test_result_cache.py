@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from auditor.detectors.python_code import RoleMatch
 from auditor.detectors.scripts import Launch
 from auditor.licenses.analysis import LicenseAnalysis, analyse_license_text
-from auditor.result_cache import ResultCache
+from auditor.result_cache import DATABASE, ResultCache
 from auditor.result_codec import decode, encode
 
 Roles = tuple[RoleMatch, ...] | None
@@ -23,9 +24,11 @@ def roles_cache(folder: Path | None) -> ResultCache[Roles]:
     return ResultCache(folder, "python-roles", Roles)
 
 
-def entry_path(folder: Path, key: str) -> Path:
-    (found,) = [p for p in folder.rglob("*.json") if p.stem == key[2:]]
-    return found
+def overwrite_entry(folder: Path, key: str, value: str) -> None:
+    """Damage an entry the way another program, or a bad disk, would."""
+    with sqlite3.connect(folder / DATABASE) as database:
+        changed = database.execute("UPDATE results SET value = ? WHERE key = ?", (value, key)).rowcount
+    assert changed == 1
 
 
 def test_a_result_comes_back_for_the_same_content_only(tmp_path: Path) -> None:
@@ -41,15 +44,14 @@ def test_a_result_comes_back_for_the_same_content_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [
-    b"", b"\x00\xff not json", b"[1, 2, 3]", b'{"key": "another key", "result": null}',
-    b'{"result": null}', b"{" * 100_000,
+    "", "\x00\xff not json", "[1, 2, 3]", '{"key": "another key", "result": null}',
+    '{"result": null}', "{" * 100_000, "[" * 2_000_000,
 ])
-def test_a_corrupt_or_foreign_entry_is_ignored_and_rewritten(tmp_path: Path, damage: bytes) -> None:
+def test_a_corrupt_or_foreign_entry_is_ignored_and_rewritten(tmp_path: Path, damage: str) -> None:
     cache = roles_cache(tmp_path)
     key = cache.key("x = 1\n", ".py", "x")
     cache.put(key, MATCHES)
-    path = entry_path(tmp_path, key)
-    path.write_bytes(damage)
+    overwrite_entry(tmp_path, key, damage)
     assert cache.get(key) == (False, None)
     cache.put(key, MATCHES)
     assert cache.get(key) == (True, MATCHES)
@@ -66,7 +68,7 @@ def test_an_entry_of_the_right_key_but_the_wrong_shape_is_not_a_result(tmp_path:
     cache = roles_cache(tmp_path)
     key = cache.key("x = 1\n", ".py", "x")
     cache.put(key, MATCHES)
-    entry_path(tmp_path, key).write_text(json.dumps({"key": key, "result": result}))
+    overwrite_entry(tmp_path, key, json.dumps({"key": key, "result": result}))
     assert cache.get(key) == (False, None)
 
 
@@ -106,7 +108,46 @@ def test_concurrent_writers_never_leave_half_an_entry(tmp_path: Path) -> None:
         thread.join()
     assert {found for found, _ in seen} <= {True, False}
     assert all(result == MATCHES for found, result in seen if found)
-    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".entry-")]  # no temporary left behind
+
+
+def test_a_file_that_is_not_a_database_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / DATABASE).write_bytes(b"not a database at all, " * 1000)
+    cache = roles_cache(tmp_path)
+    key = cache.key("x = 1\n", ".py", "x")
+    assert cache.get(key) == (False, None)
+    cache.put(key, MATCHES)
+    assert cache.get(key) == (True, MATCHES)
+    with sqlite3.connect(tmp_path / DATABASE) as database:
+        assert database.execute("SELECT count(*) FROM results").fetchone() == (1,)
+
+
+def test_the_cache_never_follows_a_link(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / DATABASE).symlink_to(elsewhere)
+    cache = roles_cache(folder)
+    key = cache.key("x = 1\n", ".py", "x")
+    cache.put(key, MATCHES)
+    assert cache.get(key) == (False, None)
+    assert not elsewhere.exists()
+
+
+def test_other_processes_see_what_one_wrote(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cache = roles_cache(tmp_path)
+    key = cache.key("x = 1\n", ".py", "x")
+    writer = ("import sys; from pathlib import Path; from auditor.result_cache import ResultCache; "
+              "from auditor.detectors.python_code import RoleMatch; "
+              "c = ResultCache(Path(sys.argv[1]), 'python-roles', tuple[RoleMatch, ...] | None); "
+              "[c.put(sys.argv[2], (RoleMatch('training-code', 6, 12, (('backward pass', 12),), True),)) "
+              "for _ in range(50)]")
+    writers = [subprocess.Popen([sys.executable, "-c", writer, str(tmp_path), key]) for _ in range(3)]
+    assert all(w.wait(timeout=60) == 0 for w in writers)
+    found, roles = cache.get(key)
+    assert found and roles is not None and roles[0].signals == (("backward pass", 12),)
 
 
 def test_a_licence_analysis_survives_the_round_trip() -> None:

@@ -45,9 +45,10 @@ def classify_all(artifacts: list[Artifact], settings: DetectorSettings) -> None:
         else:
             pending.append((artifact, key, stem, text))
     tasks = [(artifact.suffix, stem, text) for artifact, _, stem, text in pending]
-    for (artifact, key, _, _), roles in zip(pending, _classify_many(tasks, settings.jobs), strict=True):
+    computed = _classify_many(tasks, settings.jobs)
+    for (artifact, _, _, _), roles in zip(pending, computed, strict=True):
         python_code.remember(artifact, roles)
-        cache.put(key, roles)
+    cache.put_many([(key, roles) for (_, key, _, _), roles in zip(pending, computed, strict=True)])
 
 
 def available_cores() -> int:

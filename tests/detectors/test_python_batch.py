@@ -3,11 +3,13 @@ only what changed; `--no-cache` neither reads nor writes the cache."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from auditor.detectors import python_batch
+from auditor.result_cache import DATABASE
 
 TRAINER = """import torch
 from model import Net
@@ -60,8 +62,9 @@ def test_serial_parallel_and_cached_reports_are_identical(tmp_path: Path, run_cl
     serial = json_report(run_cli, release, "--no-cache", "--jobs", "1")
     assert not cached.exists()  # --no-cache wrote nothing
     parallel = json_report(run_cli, release, "--jobs", "2")
-    entries = list((cached / "python-roles").rglob("*.json"))
-    assert len(entries) == 90
+    with sqlite3.connect(cached / DATABASE) as database:
+        rows = database.execute("SELECT count(*) FROM results WHERE analysis = 'python-roles'").fetchone()
+    assert rows == (90,)
     from_cache = json_report(run_cli, release, "--jobs", "2")
     assert serial == parallel == from_cache
     assert '"training-code"' in serial and "part_0.py" in serial  # the files were really judged
@@ -83,10 +86,13 @@ def test_a_second_audit_analyses_only_the_changed_file(tmp_path: Path, run_cli, 
 def test_a_corrupt_cache_entry_is_recomputed_not_trusted(tmp_path: Path, run_cli, cached: Path) -> None:
     release = make_release(tmp_path / "release", files=6)
     first = json_report(run_cli, release, "--jobs", "1")
-    for entry in (cached / "python-roles").rglob("*.json"):
-        entry.write_text('{"key": "forged", "result": [["training-code", 9, 1, [], true]]}')
+    forged = '{"key": "forged", "result": [["training-code", 9, 1, [], true]]}'
+    with sqlite3.connect(cached / DATABASE) as database:
+        database.execute("UPDATE results SET value = ? WHERE analysis = 'python-roles'", (forged,))
     assert json_report(run_cli, release, "--jobs", "1") == first
-    assert all('"forged"' not in e.read_text() for e in (cached / "python-roles").rglob("*.json"))
+    with sqlite3.connect(cached / DATABASE) as database:
+        values = [v for (v,) in database.execute("SELECT value FROM results WHERE analysis = 'python-roles'")]
+    assert len(values) == 6 and forged not in values
 
 
 def test_workers_are_spawned_not_forked_while_another_thread_runs(tmp_path: Path) -> None:
