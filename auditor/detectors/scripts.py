@@ -9,23 +9,29 @@ Scripts are read as text and tokenised with `shlex`; nothing is ever run.
 
 from __future__ import annotations
 
-import ast
-import json
 import posixpath
 import re
 import shlex
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from auditor.description.interface import ReleaseDescription
+from auditor.detectors.config_reading import (
+    ALL_TRAINING_KEYS,
+    CONFIG_SUFFIXES,
+    MIN_KEY_KINDS,
+    TRAINING_KEYS,
+    ConfigReader,
+    ConfigReading,
+    first_key_line,
+    is_config_candidate,
+)
 from auditor.detectors.interface import Detection, Detector, DetectorSettings, Evidence
 from auditor.detectors.python_code import RoleMatch, classify
-from auditor.detectors.training_libraries import TrainingLibrary, library_of, may_be_library_config
+from auditor.detectors.training_libraries import TrainingLibrary, library_of
 from auditor.escape import printable
 from auditor.findings import Finding
 from auditor.result_cache import ResultCache
-from auditor.safe_yaml import load_yaml
 from auditor.sources.interface import Artifact, Inventory
 
 SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".slurm", ".sbatch"})
@@ -47,27 +53,6 @@ LAUNCH_NAME_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("data-preprocessing-code", re.compile(r"prep|process|dedup|filter|clean|shard")),
 )
 CONFIG_OPTION = re.compile(r"--([\w-]*config[\w-]*|deepspeed)")
-CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml", ".py", ".gin"})
-MAX_CONFIG_BYTES = 1024 * 1024
-LIBRARY_CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".gin"})
-CONFIG_FOLDERS = frozenset({"config", "configs", "conf", "cfg", "hparams", "hyperparameters", "recipes"})
-# Hugging Face metadata other detectors own: never training configurations.
-NOT_CONFIGS = frozenset({"config.json", "generation_config.json", "tokenizer_config.json", "tokenizer.json",
-                         "special_tokens_map.json", "preprocessor_config.json", "adapter_config.json"})
-TRAINING_KEYS: dict[str, frozenset[str]] = {
-    "learning rate": frozenset({"learning_rate", "lr", "base_lr", "max_lr", "min_lr", "peak_lr"}),
-    "batch size": frozenset({"batch_size", "train_batch_size", "per_device_train_batch_size", "micro_batch_size",
-                             "global_batch_size", "train_micro_batch_size_per_gpu", "gradient_accumulation_steps"}),
-    "duration": frozenset({"epochs", "num_epochs", "num_train_epochs", "max_epochs", "max_steps", "max_iters",
-                           "train_iters", "total_steps", "train_steps"}),
-    "warmup": frozenset({"warmup", "warmup_steps", "warmup_iters", "warmup_ratio", "num_warmup_steps"}),
-    "optimizer": frozenset({"optimizer", "optim", "weight_decay", "adam_beta1", "adam_beta2", "lr_scheduler_type"}),
-}
-ALL_TRAINING_KEYS = frozenset().union(*TRAINING_KEYS.values())
-MIN_KEY_KINDS = 2
-"""A training configuration names at least this many kinds of training keys (one `lr` alone is not one)."""
-MAX_NODES = 100_000
-"""Bound on the values visited in one config (YAML aliases can make a small file a huge tree)."""
 
 
 @dataclass(frozen=True)
@@ -102,9 +87,10 @@ class ScriptsDetector(Detector):
             if _is_script(script):
                 for launch in launches_of(script.text or "", _is_makefile(script)):
                     detection.evidence.extend(self._launch_evidence(inventory, state, script, launch))
+        reading = ConfigReader(self.settings.cache_folder)
         for artifact in inventory.files():
-            if _is_config_candidate(artifact, state):
-                self._config(artifact, state, detection)
+            if is_config_candidate(artifact, artifact.path in state.referenced, reading):
+                self._config(artifact, reading(artifact), state, detection)
         detection.evidence.sort(key=Evidence.sort_key)
         detection.findings.sort(key=Finding.sort_key)
         return detection
@@ -135,16 +121,15 @@ class ScriptsDetector(Detector):
                          path=script.path, line=launch.line, details=(("target", printable(target.path)),))
                 for match in state.roles[target.path]]
 
-    def _config(self, artifact: Artifact, state: _State, detection: Detection) -> None:
-        text = artifact.text or ""
-        if not (_MAY_HOLD_TRAINING_KEYS.search(text) or may_be_library_config(text)):
+    def _config(self, artifact: Artifact, reading: ConfigReading, state: _State, detection: Detection) -> None:
+        if not (reading.training_marked or reading.library_marked):
             return  # parsing thousands of unrelated configs would cost more than the whole audit
-        try:
-            keys = _config_keys(artifact)
-        except _Malformed as error:
+        if reading.problem is not None:
             detection.findings.append(Finding(printable(artifact.path), "OSAID-A012",
-                                              f"training configuration cannot be parsed: {error}"))
+                                              f"training configuration cannot be parsed: {reading.problem}"))
             return
+        keys = frozenset(reading.keys)
+        text = artifact.text or ""
         kinds = sorted(kind for kind, names in TRAINING_KEYS.items() if keys & names)
         library = library_of(keys, text)
         if library is not None:
@@ -157,7 +142,7 @@ class ScriptsDetector(Detector):
             details += (("referenced-by", ", ".join(sorted(map(printable, state.referenced[artifact.path])))),)
         detection.evidence.append(Evidence(
             "model-metadata", self.name, f"training configuration ({', '.join(kinds)}): {', '.join(matched)}",
-            path=artifact.path, line=_first_key_line(artifact.text or "", matched), details=details))
+            path=artifact.path, line=first_key_line(text, matched), details=details))
 
 
 def _library_evidence(artifact: Artifact, library: TrainingLibrary, detector: str, trains: bool) -> list[Evidence]:
@@ -179,7 +164,6 @@ def _launch_cache(settings: DetectorSettings) -> Callable[[str, bool], list[Laun
                                                  lambda: parse_launches(text, makefile=makefile))
 
 
-_MAY_HOLD_TRAINING_KEYS = re.compile("|".join(sorted(ALL_TRAINING_KEYS, key=len, reverse=True)), re.IGNORECASE)
 
 
 def parse_launches(text: str, makefile: bool = False) -> list[Launch]:
@@ -299,69 +283,3 @@ def _is_script(artifact: Artifact) -> bool:
     if artifact.text is None:
         return False
     return named or SHEBANG.match(artifact.text) is not None
-
-
-def _is_config_candidate(artifact: Artifact, state: _State) -> bool:
-    if artifact.suffix not in CONFIG_SUFFIXES or artifact.name in NOT_CONFIGS or artifact.size > MAX_CONFIG_BYTES:
-        return False
-    if artifact.path in state.referenced or CONFIG_FOLDERS & set(artifact.folder.lower().split("/")):
-        return artifact.text is not None
-    # Outside config folders only the formats libraries write their recipes in: reading every JSON
-    # (vocabularies, on the Hub one request each) would cost more than it finds.
-    if artifact.suffix not in LIBRARY_CONFIG_SUFFIXES or artifact.text is None:
-        return False
-    return may_be_library_config(artifact.text)
-
-
-class _Malformed(Exception):
-    pass
-
-
-def _config_keys(artifact: Artifact) -> frozenset[str]:
-    """Every key (normalised: lower case, `-` as `_`) at any depth of a config file."""
-    text = artifact.text or ""
-    if artifact.suffix == ".py":
-        return _python_assignments(text)
-    if artifact.suffix == ".gin":
-        return frozenset()  # gin binds names to values in code-like text: read by its library's pattern
-    try:
-        if artifact.suffix == ".json":
-            data = json.loads(text)
-        elif artifact.suffix == ".toml":
-            data = tomllib.loads(text)
-        else:
-            data = load_yaml(text)
-    except (ValueError, RecursionError, MemoryError) as error:  # YamlError is a ValueError
-        raise _Malformed(printable(str(error).splitlines()[0] if str(error) else type(error).__name__)) from None
-    keys: set[str] = set()
-    stack, visited = [data], 0
-    while stack and visited < MAX_NODES:
-        value = stack.pop()
-        visited += 1
-        if isinstance(value, dict):
-            keys.update(key.lower().replace("-", "_") for key in value if isinstance(key, str))
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return frozenset(keys)
-
-
-def _python_assignments(text: str) -> frozenset[str]:
-    """Module-level names assigned in a Python config (nanoGPT style); unparseable files have none."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return frozenset()
-    names = set()
-    for statement in tree.body:
-        targets = statement.targets if isinstance(statement, ast.Assign) else (
-            [statement.target] if isinstance(statement, ast.AnnAssign) else [])
-        names.update(target.id.lower() for target in targets if isinstance(target, ast.Name))
-    return frozenset(names)
-
-
-def _first_key_line(text: str, keys: list[str]) -> int | None:
-    """Line of the first training key, written as `key:`, `"key":` or `key =`."""
-    alternatives = "|".join(re.escape(key).replace("_", "[_-]") for key in keys)
-    found = re.search(rf"""(?im)^[ \t]*["']?({alternatives})["']?[ \t]*[:=]""", text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
