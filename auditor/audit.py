@@ -22,7 +22,7 @@ from auditor.manifest.hashes import verify_hashes as verify_hashes_of
 from auditor.manifest.model import MANIFEST_FILE, Manifest, read_manifest
 from auditor.mot.compare import compare_with_mot
 from auditor.report import Report
-from auditor.result_cache import caching_in
+from auditor.result_cache import caching_in, flush_results
 from auditor.sources.interface import TEXT_LIMIT, Artifact, Inventory, Source
 from auditor.waivers import DEFAULT_WAIVERS_FILE, BadWaiversError, Waiver, apply_waivers, load_waivers
 
@@ -82,6 +82,7 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
         report = evaluate(checklist, inventory, detection, licenses.declarations, outcome)
     if manifest is not None and manifest.mot is not None:
         report = compare_with_mot(report, manifest.mot)
+    flush_results()
     if waivers is None:
         waivers = _release_waivers(inventory) if release_files and release_waivers else []
     return apply_waivers(report, waivers, today or dt.date.today()) if waivers else report

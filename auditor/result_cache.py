@@ -14,6 +14,7 @@ replaced. Nothing in the cache is trusted beyond what the key and the decoder ch
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -33,6 +34,7 @@ T = TypeVar("T")
 DATABASE = "results.sqlite3"
 MAX_ENTRY_BYTES = 1024 * 1024
 """A per-file result is a few hundred bytes; a larger entry is not ours."""
+FLUSH_ROWS = 2_000
 BUSY_SECONDS = 5.0
 """How long to wait for another audit's write; after that this audit goes on uncached."""
 
@@ -79,11 +81,44 @@ class _Database:
 
     _open: dict[Path, sqlite3.Connection | None] = {}
     lock = threading.Lock()
+    pending: dict[Path, dict[tuple[str, str], str]] = {}
+    """Rows not yet written, by folder: one transaction per FLUSH_ROWS, not one per file."""
+
+    @classmethod
+    def write(cls, folder: Path, rows: list[tuple[str, str, str]]) -> None:
+        with cls.lock:
+            waiting = cls.pending.setdefault(folder, {})
+            waiting.update(((analysis, key), value) for analysis, key, value in rows)
+            full = len(waiting) >= FLUSH_ROWS
+        if full:
+            cls.flush()
+
+    @classmethod
+    def flush(cls) -> None:
+        """Write every pending row (at the end of an audit, when enough are waiting, at exit)."""
+        with cls.lock:
+            pending, cls.pending = cls.pending, {}
+            for folder, rows in pending.items():
+                connection = cls._open.get(folder)
+                if connection is None or not rows:
+                    continue
+                try:
+                    with connection:
+                        connection.execute("BEGIN IMMEDIATE")
+                        connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                                               [(analysis, key, value) for (analysis, key), value in rows.items()])
+                except sqlite3.Error as error:
+                    # Busy past BUSY_SECONDS, read-only or full: these results are lost, the audit
+                    # goes on. A damaged file, or one that is not a database: replace it.
+                    if type(error) is sqlite3.DatabaseError:
+                        cls.failed(folder)
 
     @classmethod
     def of(cls, folder: Path) -> sqlite3.Connection | None:
         if folder not in cls._open:
             cls._open[folder] = cls._connect(folder)
+            if cls._open[folder] is not None and len(cls._open) == 1:
+                atexit.register(cls.flush)
         return cls._open[folder]
 
     @classmethod
@@ -129,6 +164,11 @@ class _Database:
                 (folder / name).unlink()
 
 
+def flush_results() -> None:
+    """Write the results this process has not written yet (the end of an audit calls it)."""
+    _Database.flush()
+
+
 @dataclass(frozen=True)
 class ResultCache(Generic[T]):
     """Results of one analysis, by the content they were computed from."""
@@ -154,8 +194,9 @@ class ResultCache(Generic[T]):
             return False, None
         try:
             with _Database.lock:
-                row = connection.execute("SELECT value FROM results WHERE analysis = ? AND key = ?",
-                                         (self.analysis, key)).fetchone()
+                waiting = _Database.pending.get(self.folder, {}).get((self.analysis, key))  # type: ignore[arg-type]
+                row = (waiting,) if waiting is not None else connection.execute(
+                    "SELECT value FROM results WHERE analysis = ? AND key = ?", (self.analysis, key)).fetchone()
         except sqlite3.Error as error:
             self._failed(error)
             return False, None
@@ -173,18 +214,13 @@ class ResultCache(Generic[T]):
         self.put_many([(key, result)])
 
     def put_many(self, entries: list[tuple[str, T]]) -> None:
-        """Store results in one transaction; a cache that cannot be written is passed over."""
-        connection = self._connection()
-        if connection is None or not entries:
+        """Store results (written in batches, and by `flush_results`); a cache that cannot be
+        written is passed over."""
+        if self.folder is None or not entries or self._connection() is None:
             return
-        rows = [(self.analysis, key, json.dumps({"key": key, "result": encode(result)}, separators=(",", ":")))
-                for key, result in entries]
-        try:
-            with _Database.lock, connection:
-                connection.execute("BEGIN IMMEDIATE")
-                connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
-        except sqlite3.Error as error:
-            self._failed(error)
+        _Database.write(self.folder, [(self.analysis, key, json.dumps({"key": key, "result": encode(result)},
+                                                                      separators=(",", ":")))
+                                      for key, result in entries])
 
     def computed(self, content: str, context: tuple[str, ...], compute: Callable[[], T]) -> T:
         """The cached result for `content` (and `context`), else `compute()`, stored for next time."""

@@ -13,7 +13,7 @@ import pytest
 from auditor.detectors.python_code import RoleMatch
 from auditor.detectors.scripts import Launch
 from auditor.licenses.analysis import LicenseAnalysis, analyse_license_text
-from auditor.result_cache import DATABASE, ResultCache
+from auditor.result_cache import DATABASE, ResultCache, flush_results
 from auditor.result_codec import decode, encode
 
 Roles = tuple[RoleMatch, ...] | None
@@ -26,6 +26,7 @@ def roles_cache(folder: Path | None) -> ResultCache[Roles]:
 
 def overwrite_entry(folder: Path, key: str, value: str) -> None:
     """Damage an entry the way another program, or a bad disk, would."""
+    flush_results()
     with sqlite3.connect(folder / DATABASE) as database:
         changed = database.execute("UPDATE results SET value = ? WHERE key = ?", (value, key)).rowcount
     assert changed == 1
@@ -117,6 +118,7 @@ def test_a_file_that_is_not_a_database_is_replaced(tmp_path: Path) -> None:
     assert cache.get(key) == (False, None)
     cache.put(key, MATCHES)
     assert cache.get(key) == (True, MATCHES)
+    flush_results()
     with sqlite3.connect(tmp_path / DATABASE) as database:
         assert database.execute("SELECT count(*) FROM results").fetchone() == (1,)
 
