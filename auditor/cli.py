@@ -1,20 +1,19 @@
 """The `audit` command: parses arguments, wires the stages together, maps errors to exit codes.
 
 Exit codes: 0 the gate passes, 1 the gate fails, 2 a usage error, an unreadable target or an
-invalid checklist. Every error is one line on stderr, never a traceback.
+invalid checklist. Every error is one line on stderr, never a traceback. The parser is the
+standard library's `argparse`: a pre-commit hook pays for no framework's imports.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
-from enum import StrEnum
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING, NoReturn
 
 from auditor import __version__
 from auditor.errors import AuditorError
@@ -25,71 +24,113 @@ if TYPE_CHECKING:
     from auditor.sources import Inventory, Source
 
 SUBCOMMANDS = ("explain", "license", "diff", "badge", "init")
-
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
-                  context_settings={"help_option_names": ["-h", "--help"]})
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    sarif = "sarif"
-    junit = "junit"
-    mot = "mot"
+OUTPUT_FORMATS = ("text", "json", "markdown", "html", "sarif", "junit", "mot")
+FAIL_ON = ("blocked", "missing", "partial", "never")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
 
 
-class FailOn(StrEnum):
-    blocked = "blocked"
-    missing = "missing"
-    partial = "partial"
-    never = "never"
+class UsageError(Exception):
+    """A bad command line: printed as one line, exit code 2."""
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"osaid-audit {__version__}")
-        raise typer.Exit()
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
 
 
-@app.command("run", epilog="Other commands: 'audit license FILE...' analyses licence texts; "
-                         "'audit explain CODE' explains a finding code.")
-def run(
-    target: Annotated[str, typer.Argument(
-        help="The release: a folder, a git repository (with --rev), or hf://OWNER/NAME[@REV] "
-             "(hf://datasets/OWNER/NAME for a dataset).", show_default=False)],
-    rev: Annotated[str | None, typer.Option(
-        "--rev", help="Audit this commit, tag or branch of a git repository (read from the object store).")] = None,
-    offline: Annotated[bool, typer.Option(
-        help="For hf:// targets, read only the local Hugging Face cache (also HF_HUB_OFFLINE=1).")] = False,
-    checklist: Annotated[str, typer.Option(
-        help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file.")] = "osaid-1.0",
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(
-        help="Fail (exit 1) when a required requirement has this status or a worse one.")] = FailOn.missing,
-    color: Annotated[bool | None, typer.Option(
-        "--color/--no-color", help="Colour the text report (default: on a terminal).")] = None,
-    waivers: Annotated[Path | None, typer.Option(
-        help="Waivers file (default: .osaid-waivers.yaml in the release, if present).")] = None,
-    no_release_waivers: Annotated[bool, typer.Option(
-        "--no-release-waivers", envvar="OSAID_AUDIT_NO_RELEASE_WAIVERS",
-        help="Ignore a .osaid-waivers.yaml shipped inside the audited release (when auditing someone "
-             "else's release).")] = False,
-    manifest: Annotated[Path | None, typer.Option(
-        help="The declared release: a release.yaml or a Model Openness Tool YAML "
-             "(default: release.yaml in the release, if present).")] = None,
-    verify_hashes: Annotated[bool, typer.Option(
-        "--verify-hashes", help="Check the sha256 of every file the manifest declares.")] = False,
-    no_cache: Annotated[bool, typer.Option(
-        "--no-cache", envvar="OSAID_AUDIT_NO_CACHE",
-        help="Neither read nor write the cache of per-file results (see README: Cache).")] = False,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, max=256, help="Worker processes for analysing files (default: one per core).")] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
-) -> None:
+def _environment_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in TRUE_WORDS
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 1 <= jobs <= 256:
+        raise argparse.ArgumentTypeError(f"{jobs} is not between 1 and 256")
+    return jobs
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="audit", description="Audit an AI model release against the Open Source AI Definition "
+                     "(or another checklist).",
+                     epilog="Other commands: 'audit license FILE...' analyses licence texts; "
+                            "'audit explain CODE' explains a finding code; 'audit diff', 'audit badge', "
+                            "'audit init'.")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
+    run = commands.add_parser("run", help="audit a release (the default command)",
+                              description="Audit an AI model release against the Open Source AI Definition "
+                                          "(or another checklist).", epilog=parser.epilog)
+    run.add_argument("target", metavar="TARGET",
+                     help="The release: a folder, a git repository (with --rev), or hf://OWNER/NAME[@REV] "
+                          "(hf://datasets/OWNER/NAME for a dataset).")
+    run.add_argument("--rev", help="Audit this commit, tag or branch of a git repository (read from the object "
+                                   "store).")
+    run.add_argument("--offline", action="store_true",
+                     help="For hf:// targets, read only the local Hugging Face cache (also HF_HUB_OFFLINE=1).")
+    run.add_argument("--checklist", default="osaid-1.0",
+                     help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file (default: osaid-1.0).")
+    run.add_argument("--format", "-f", choices=OUTPUT_FORMATS, default="text", help="Report format (default: text).")
+    run.add_argument("--output", "-o", type=Path, help="Write the report to this file.")
+    run.add_argument("--fail-on", choices=FAIL_ON, default="missing",
+                     help="Fail (exit 1) when a required requirement has this status or a worse one "
+                          "(default: missing).")
+    run.add_argument("--color", action=argparse.BooleanOptionalAction, default=None,
+                     help="Colour the text report (default: on a terminal).")
+    run.add_argument("--waivers", type=Path,
+                     help="Waivers file (default: .osaid-waivers.yaml in the release, if present).")
+    run.add_argument("--no-release-waivers", action="store_true",
+                     help="Ignore a .osaid-waivers.yaml shipped inside the audited release (when auditing "
+                          "someone else's release; also OSAID_AUDIT_NO_RELEASE_WAIVERS=1).")
+    run.add_argument("--manifest", type=Path,
+                     help="The declared release: a release.yaml or a Model Openness Tool YAML (default: "
+                          "release.yaml in the release, if present).")
+    run.add_argument("--verify-hashes", action="store_true",
+                     help="Check the sha256 of every file the manifest declares.")
+    run.add_argument("--no-cache", action="store_true",
+                     help="Neither read nor write the cache of per-file results (also OSAID_AUDIT_NO_CACHE=1; "
+                          "see README: Speed and the cache).")
+    run.add_argument("--jobs", "-j", type=_jobs,
+                     help="Worker processes for analysing files (default: one per core).")
+    run.add_argument("--version", action="version", version=f"osaid-audit {__version__}")
+
+    explain = commands.add_parser("explain", help="explain a finding code",
+                                  description="Explain a finding code: what it means, why OSAID cares, how to fix it.")
+    explain.add_argument("code", metavar="CODE", help="A finding code, e.g. OSAID-L001, or 'all'.")
+
+    license_ = commands.add_parser(
+        "license", help="identify licence texts and cite their restrictions",
+        description="Identify licence texts and cite every clause that restricts use, study, modification or "
+                    "sharing. Exit 0 when every file is an open licence, 1 when any is restricted or unknown.")
+    license_.add_argument("files", metavar="FILE", nargs="+", type=Path, help="Licence files to analyse.")
+    license_.add_argument("--format", "-f", choices=("text", "json"), default="text", help="Report format.")
+
+    diff = commands.add_parser("diff", help="compare two JSON reports",
+                               description="Show what got worse or better between two JSON reports; exit 1 when "
+                                           "anything got worse.")
+    diff.add_argument("old", metavar="OLD", type=Path, help="The earlier JSON report.")
+    diff.add_argument("new", metavar="NEW", type=Path, help="The later JSON report.")
+
+    badge = commands.add_parser("badge", help="make an SVG badge from a JSON report",
+                                description="Make an SVG badge with the verdict and the MOF class from a JSON report.")
+    badge.add_argument("report", metavar="REPORT", type=Path, help="A JSON report.")
+    badge.add_argument("--output", "-o", type=Path, help="Write the SVG here.")
+
+    init = commands.add_parser("init", help="write a draft release.yaml",
+                               description="Write a draft release.yaml from what the audit finds, for the lab to "
+                                           "complete.")
+    init.add_argument("target", metavar="TARGET", help="The release folder.")
+    init.add_argument("--checklist", default="osaid-1.0", help="The checklist whose components to list.")
+    init.add_argument("--output", "-o", type=Path,
+                      help="Where to write (default: release.yaml in the release).")
+    init.add_argument("--force", action="store_true", help="Overwrite an existing manifest.")
+    return parser
+
+
+def run(target: str, rev: str | None, offline: bool, checklist: str, format: str, output: Path | None,
+        fail_on: str, color: bool | None, waivers: Path | None, no_release_waivers: bool, manifest: Path | None,
+        verify_hashes: bool, no_cache: bool, jobs: int | None) -> None:
     """Audit an AI model release against the Open Source AI Definition (or another checklist)."""
     from auditor.audit import run_audit
     from auditor.detectors.interface import DetectorSettings
@@ -109,7 +150,7 @@ def run(
 
     waiver_list = read_waivers_file(waivers) if waivers is not None else None
     declared = read_manifest_file(manifest) if manifest is not None else None
-    with _progress(enabled=format.value in ("text", "markdown", "html")) as (progress, hash_progress):
+    with _progress(enabled=format in ("text", "markdown", "html")) as (progress, hash_progress):
         inventory = _revision_listing(source, output, inside) if rev is not None and output and inside else None
         report = run_audit(source, loaded, waivers=waiver_list, progress=progress, manifest=declared,
                            inventory=inventory, exclude=frozenset({inside} if inside is not None else ()),
@@ -119,18 +160,18 @@ def run(
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)
-    rendered = FORMATS[format.value](fail_on=fail_on.value).render(report, color=use_color, width=width)
+    rendered = FORMATS[format](fail_on=fail_on).render(report, color=use_color, width=width)
     if output is None:
         sys.stdout.write(rendered)
     else:
         write_output(output, rendered, may_replace=refuse_release_file if inside is not None else None)
-    failing = failing_requirements(report, fail_on.value)
+    failing = failing_requirements(report, fail_on)
     if failing:
-        typer.echo(f"audit: gate failed (--fail-on {fail_on.value}): {', '.join(failing)}", err=True)
-        raise typer.Exit(1)
-    note = waiver_gate_note(report, fail_on.value)
+        print(f"audit: gate failed (--fail-on {fail_on}): {', '.join(failing)}", file=sys.stderr)
+        raise SystemExit(1)
+    note = waiver_gate_note(report, fail_on)
     if note:
-        typer.echo(f"audit: {printable(note)}", err=True)
+        print(f"audit: {printable(note)}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -180,8 +221,7 @@ def _revision_listing(source: Source, output: Path, inside: str) -> Inventory:
     return inventory
 
 
-@app.command("explain")
-def explain(code: Annotated[str, typer.Argument(help="A finding code, e.g. OSAID-L001, or 'all'.")]) -> None:
+def explain(code: str) -> None:
     """Explain a finding code: what it means, why OSAID cares, how to fix it."""
     from auditor.findings import finding_codes
 
@@ -191,52 +231,32 @@ def explain(code: Annotated[str, typer.Argument(help="A finding code, e.g. OSAID
         entry = codes.get(name)
         if entry is None:
             raise AuditorError(f"unknown finding code {printable(code)!r} (try 'audit explain all')")
-        typer.echo(f"{entry.code} ({entry.name}, {entry.level}): {entry.summary}\n\n{entry.explanation}\n")
+        print(f"{entry.code} ({entry.name}, {entry.level}): {entry.summary}\n\n{entry.explanation}\n")
 
 
-class LicenseFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-@app.command("license")
-def license_(
-    files: Annotated[list[Path], typer.Argument(help="Licence files to analyse.", show_default=False)],
-    format: Annotated[LicenseFormat, typer.Option("--format", "-f", help="Report format.")] = LicenseFormat.text,
-) -> None:
-    """Identify licence texts and cite every clause that restricts use, study, modification or sharing.
-
-    Exit 0 when every file is an open licence, 1 when any is restricted or unknown.
-    """
+def license_(files: list[Path], format: str) -> None:
+    """Identify licence texts and cite every clause that restricts use, study, modification or sharing."""
     from auditor.formats.license_files import AnalysedFile, render_license_json, render_license_text
     from auditor.licenses.local_files import analyse_license_file
 
     analysed = [AnalysedFile(str(path), analyse_license_file(path)) for path in files]
-    render = render_license_json if format is LicenseFormat.json else render_license_text
+    render = render_license_json if format == "json" else render_license_text
     sys.stdout.write(render(analysed))
     if any(f.analysis.license_class in ("restricted", "unknown") for f in analysed):
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
-@app.command("diff")
-def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier JSON report.", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="The later JSON report.", show_default=False)],
-) -> None:
+def diff(old: Path, new: Path) -> None:
     """Show what got worse or better between two JSON reports; exit 1 when anything got worse."""
     from auditor.report_diff import diff_reports, read_report, render_diff
 
     result = diff_reports(read_report(old), read_report(new))
     sys.stdout.write(render_diff(result))
     if result.got_worse:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
-@app.command("badge")
-def badge(
-    report: Annotated[Path, typer.Argument(help="A JSON report.", show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the SVG here.")] = None,
-) -> None:
+def badge(report: Path, output: Path | None) -> None:
     """Make an SVG badge with the verdict and the MOF class from a JSON report."""
     from auditor.badge import render_badge
     from auditor.report_diff import read_report
@@ -248,14 +268,7 @@ def badge(
     write_output(output, svg)
 
 
-@app.command("init")
-def init(
-    target: Annotated[str, typer.Argument(help="The release folder.", show_default=False)],
-    checklist: Annotated[str, typer.Option(help="The checklist whose components to list.")] = "osaid-1.0",
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Where to write (default: release.yaml in the release).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing manifest.")] = False,
-) -> None:
+def init(target: str, checklist: str, output: Path | None, force: bool) -> None:
     """Write a draft release.yaml from what the audit finds, for the lab to complete."""
     from auditor.audit import run_audit
     from auditor.evaluation.checklist import load_checklist
@@ -276,26 +289,37 @@ def init(
     inventory = source.inventory()
     report = run_audit(source, loaded, inventory=inventory, release_files=False)
     write_output(path, draft_manifest(report, loaded, inventory), may_replace=refuse_existing)
-    typer.echo(f"wrote {printable(str(path))}: complete it, then run 'audit {printable(target)}'")
+    print(f"wrote {printable(str(path))}: complete it, then run 'audit {printable(target)}'")
 
 
-def main(argv: list[str] | None = None) -> None:
+COMMANDS: dict[str, Callable[..., None]] = {"run": run, "explain": explain, "license": license_, "diff": diff,
+                                            "badge": badge, "init": init}
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in SUBCOMMANDS:
+    if not args or (args[0] not in SUBCOMMANDS and args[0] != "run"):
         args.insert(0, "run")
     try:
-        result = app(args=args, prog_name="audit", standalone_mode=False)
+        options = vars(_parser().parse_args(args))
+        command = COMMANDS[options.pop("command")]
+        if command is run:
+            options["no_release_waivers"] |= _environment_flag("OSAID_AUDIT_NO_RELEASE_WAIVERS")
+            options["no_cache"] |= _environment_flag("OSAID_AUDIT_NO_CACHE")
+        command(**options)
+    except UsageError as error:
+        print(f"audit: error: {printable(str(error))}", file=sys.stderr)
+        raise SystemExit(2) from None
     except AuditorError as error:
-        typer.echo(f"audit: error: {printable(str(error))}", err=True)
+        print(f"audit: error: {printable(str(error))}", file=sys.stderr)
         raise SystemExit(error.exit_code) from None
-    except (typer.Abort, KeyboardInterrupt):
-        typer.echo("audit: interrupted", err=True)
+    except KeyboardInterrupt:
+        print("audit: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
-    except typer.TyperException as error:  # usage errors: bad option, missing argument
-        typer.echo(f"audit: error: {printable(error.format_message())}", err=True)
-        raise SystemExit(2) from None
+    except SystemExit:
+        raise
     except Exception as error:  # noqa: BLE001 - the contract is one line, never a traceback
-        typer.echo(f"audit: internal error: {type(error).__name__}: {printable(str(error))} "
-                   "(please report this)", err=True)
+        print(f"audit: internal error: {type(error).__name__}: {printable(str(error))} (please report this)",
+              file=sys.stderr)
         raise SystemExit(2) from None
-    raise SystemExit(result if isinstance(result, int) else 0)
+    raise SystemExit(0)

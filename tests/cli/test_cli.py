@@ -78,7 +78,7 @@ def test_audit_never_writes_over_a_release_file(run_cli, tmp_path: Path) -> None
     ([str(RELEASES / "open-release" / "LICENSE")], "not a folder"),
     ([str(RELEASES / "empty"), "--checklist", "nope-9"], "not a bundled checklist"),
     ([str(RELEASES / "empty"), "--format", "pdf"], "pdf"),
-    ([], "Missing argument"),
+    ([], "the following arguments are required: TARGET"),
     ([""], "empty target"),
     ([str(RELEASES / "empty"), "--checklist", str(RELEASES)], "is a folder"),
 ])
