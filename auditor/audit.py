@@ -55,9 +55,16 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     report_progress("reading the documents")
     description = describe_release(inventory)
     detection = Detection()
-    for detector in ALL_DETECTORS:
-        report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
-        detection.extend(detector(settings).detect(inventory, description))
+    detectors = [detector(settings) for detector in ALL_DETECTORS]
+    try:
+        for detector in detectors:  # workers start on Python files while the other detectors run
+            detector.prepare(inventory)
+        for detector in detectors:
+            report_progress(f"{len(inventory.artifacts):,} files: {detector.name}")
+            detection.extend(detector.detect(inventory, description))
+    finally:
+        for detector in detectors:
+            detector.close()
     detection.evidence, set_aside = admissible_evidence([_with_url(e, inventory) for e in detection.evidence],
                                                         description)
     detection.findings += set_aside

@@ -10,9 +10,11 @@ from auditor.detectors.scripts import ScriptsDetector
 from auditor.detectors.supporting_libraries import SupportingLibrariesDetector
 from auditor.detectors.weights import WeightsDetector
 
+# Python code last but the scripts (which ask for the roles of the files they launch): its worker
+# processes, started by `prepare`, analyse while the detectors before it run.
 ALL_DETECTORS: tuple[type[Detector], ...] = (
-    WeightsDetector, PythonCodeDetector, ScriptsDetector, SupportingLibrariesDetector,
-    DocumentsDetector, DatasetsDetector, ReferencesDetector, RevisionsDetector,
+    WeightsDetector, SupportingLibrariesDetector, DocumentsDetector, DatasetsDetector, ReferencesDetector,
+    RevisionsDetector, PythonCodeDetector, ScriptsDetector,
 )
 
 __all__ = ["ALL_DETECTORS", "Detection", "Detector", "Evidence"]

@@ -62,5 +62,11 @@ class Detector(ABC):
     def __init__(self, settings: DetectorSettings | None = None) -> None:
         self.settings = settings or DetectorSettings()
 
+    def prepare(self, inventory: Inventory) -> None:  # noqa: B027 - most detectors have nothing to start
+        """Start work that can go on while other detectors run (worker processes); `detect` collects it."""
+
+    def close(self) -> None:  # noqa: B027
+        """Stop what `prepare` started, if `detect` never came (the audit failed elsewhere)."""
+
     @abstractmethod
     def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection: ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from auditor.detectors import python_code
@@ -26,29 +27,47 @@ CHUNK_FILES = 16
 Roles = tuple[RoleMatch, ...] | None
 
 
-def classify_all(artifacts: list[Artifact], settings: DetectorSettings) -> None:
-    """Classify every `.py`/`.ipynb` artifact once, so that `python_code.classify` only looks up."""
-    cache = _cache(settings)
-    pending: list[tuple[Artifact, str, str, str]] = []  # (artifact, key, stem, text)
-    for artifact in artifacts:
-        if python_code.is_classified(artifact):
-            continue
-        text = artifact.text
-        if text is None:
-            python_code.remember(artifact, None)
-            continue
-        stem = python_code.name_stem(artifact)
-        key = cache.key(text, artifact.suffix, stem)
-        found, roles = cache.get(key)
-        if found:
+class PythonBatch:
+    """A release's Python files, classified as one batch. Made before the other detectors run, so
+    that worker processes analyse while they do; `finish` waits for the roles and records them."""
+
+    def __init__(self, artifacts: list[Artifact], settings: DetectorSettings) -> None:
+        self._cache = _cache(settings)
+        self._pending: list[tuple[Artifact, str]] = []  # (artifact, cache key)
+        tasks: list[tuple[str, str, str]] = []
+        for artifact in artifacts:
+            if python_code.is_classified(artifact):
+                continue
+            text = artifact.text
+            if text is None:
+                python_code.remember(artifact, None)
+                continue
+            stem = python_code.name_stem(artifact)
+            key = self._cache.key(text, artifact.suffix, stem)
+            found, roles = self._cache.get(key)
+            if found:
+                python_code.remember(artifact, roles)
+            else:
+                self._pending.append((artifact, key))
+                tasks.append((artifact.suffix, stem, text))
+        self._results, self._pool = _start(tasks, settings.jobs)
+
+    def finish(self) -> None:
+        """Wait for every file's roles, record them for `python_code.classify`, and cache them."""
+        try:
+            computed = list(self._results)
+        finally:
+            self.close()
+        for (artifact, _), roles in zip(self._pending, computed, strict=True):
             python_code.remember(artifact, roles)
-        else:
-            pending.append((artifact, key, stem, text))
-    tasks = [(artifact.suffix, stem, text) for artifact, _, stem, text in pending]
-    computed = _classify_many(tasks, settings.jobs)
-    for (artifact, _, _, _), roles in zip(pending, computed, strict=True):
-        python_code.remember(artifact, roles)
-    cache.put_many([(key, roles) for (_, key, _, _), roles in zip(pending, computed, strict=True)])
+        self._cache.put_many([(key, roles) for (_, key), roles in zip(self._pending, computed, strict=True)])
+        self._pending = []
+
+    def close(self) -> None:
+        """Stop the workers (an audit that failed elsewhere must not wait for them)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def available_cores() -> int:
@@ -58,15 +77,26 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _classify_many(tasks: list[tuple[str, str, str]], jobs: int) -> list[Roles]:
+def _start(tasks: list[tuple[str, str, str]], jobs: int) -> tuple[Iterator[Roles], ProcessPoolExecutor | None]:
+    """The roles of `tasks` as they come: from worker processes already at work, or, for a few
+    files or one job, computed in this process when asked for."""
     if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES:
-        return [classify_source(*task) for task in tasks]
+        return (classify_source(*task) for task in tasks), None
     # fork: the workers start with the rules already compiled. Not while another thread runs (the
     # progress display's): a lock it holds would stay held forever in the child.
     single_threaded = threading.active_count() == 1
     method = "fork" if single_threaded and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        return list(pool.map(_classify_task, tasks, chunksize=CHUNK_FILES))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    return pool.map(_classify_task, tasks, chunksize=CHUNK_FILES), pool
+
+
+def _classify_many(tasks: list[tuple[str, str, str]], jobs: int) -> list[Roles]:
+    results, pool = _start(tasks, jobs)
+    try:
+        return list(results)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def _classify_task(task: tuple[str, str, str]) -> Roles:

@@ -13,11 +13,15 @@ import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from auditor.description.interface import ReleaseDescription
-from auditor.detectors.interface import Detection, Detector, Evidence
+from auditor.detectors.interface import Detection, Detector, DetectorSettings, Evidence
 from auditor.detectors.python_events import source_events
 from auditor.sources.interface import Artifact, Inventory
+
+if TYPE_CHECKING:
+    from auditor.detectors.python_batch import PythonBatch
 
 STRONG, MEDIUM, WEAK = 4, 2, 1
 """A strong signal decides alone; medium ones need corroboration; weak ones only add up (see `decide`)."""
@@ -323,17 +327,37 @@ def _patterns_for(kind: str) -> tuple[_Pattern, ...]:
 class PythonCodeDetector(Detector):
     name = "python-code"
 
-    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
-        from auditor.detectors.python_batch import classify_all
+    def __init__(self, settings: DetectorSettings | None = None) -> None:
+        super().__init__(settings)
+        self._batch: PythonBatch | None = None
 
+    def prepare(self, inventory: Inventory) -> None:
+        from auditor.detectors.python_batch import PythonBatch  # it imports this module
+
+        self._batch = PythonBatch(_python_files(inventory), self.settings)
+
+    def detect(self, inventory: Inventory, description: ReleaseDescription) -> Detection:
+        if self._batch is None:
+            self.prepare(inventory)
+        batch, self._batch = self._batch, None
+        assert batch is not None
+        batch.finish()
         detection = Detection()
-        sources = [artifact for artifact in inventory.files() if artifact.suffix in (".py", ".ipynb")]
-        classify_all(sources, self.settings)
-        for artifact in sources:
+        for artifact in _python_files(inventory):
             for match in classify(artifact) or ():
                 detection.evidence.append(_evidence(artifact, match, self.name))
         detection.evidence.sort(key=Evidence.sort_key)
         return detection
+
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._batch.close()
+            self._batch = None
+
+
+def _python_files(inventory: Inventory) -> list[Artifact]:
+    return [artifact for artifact in inventory.files() if artifact.suffix in (".py", ".ipynb")]
 
 
 def _evidence(artifact: Artifact, match: RoleMatch, detector: str) -> Evidence:
