@@ -95,12 +95,16 @@ RULES: tuple[Rule, ...] = (
     Rule(TRAIN, STRONG, "training loop calling backward()/optimizer.step()", r"loop-train:.*"),
     Rule(TRAIN, STRONG, "backward pass", _BACKWARD),
     Rule(TRAIN, STRONG, "optimizer step", r"call:(.+\.)?\w*optim\w*\.(step|apply_gradients)|call:optax\.apply_updates"),
+    # MLX: `loss_and_grad = nn.value_and_grad(model, loss_fn)`, then `optimizer.update(model, grads)`.
+    Rule(TRAIN, STRONG, "MLX optimizer update", r"call:(.+\.)?\w*optim\w*\.update",
+         also=r"call:(mx\.|nn\.|mlx\.core\.|mlx\.nn\.)?value_and_grad"),
     Rule(TRAIN, STRONG, "trainer construction", rf"call:(.+\.)?({_TRAINERS})"),
     Rule(TRAIN, STRONG, "trainer.train()/fit()", r"call:(.+\.)?\w*trainer\.(train|fit)"),
     Rule(TRAIN, STRONG, "Lightning training_step", r"def:training_step"),
     Rule(TRAIN, STRONG, "DeepSpeed engine", r"call:deepspeed\.initialize"),
     Rule(TRAIN, STRONG, "model.fit()", r"call:(.+\.)?model\.fit"),
-    Rule(TRAIN, MEDIUM, "gradient computation", r"call:(jax\.)?(value_and_grad|grad)|call:.+\.gradient"),
+    Rule(TRAIN, MEDIUM, "gradient computation",
+         r"call:(jax\.|mx\.|nn\.|mlx\.core\.|mlx\.nn\.)?(value_and_grad|grad)|call:.+\.gradient"),
     Rule(TRAIN, MEDIUM, "optimizer construction", rf"call:(.+\.)?({_OPTIMIZERS})|call:optax\.({_OPTAX})"),
     Rule(TRAIN, MEDIUM, "gradient zeroing", r"call:.+\.zero_grad"),
     Rule(TRAIN, MEDIUM, "accelerate preparation", r"call:(.+\.)?accelerator\.prepare\w*"),
@@ -125,7 +129,8 @@ RULES: tuple[Rule, ...] = (
     Rule(INFER, WEAK, "pretrained model loading", r"call:.+\.from_pretrained"),
     Rule(INFER, WEAK, "sampling parameters", rf"(kw|param|assign):({_SAMPLING})|arg:--?({_SAMPLING})"),
     Rule(INFER, MEDIUM, "sampling from logits",
-         r"call:(torch\.multinomial|(jax\.)?random\.categorical|tf\.random\.categorical|(.+\.)?top_k_top_p_filtering)"),
+         r"call:(torch\.multinomial|(jax\.|mx\.|mlx\.core\.)?random\.categorical|tf\.random\.categorical|"
+         r"(.+\.)?top_k_top_p_filtering)"),
     Rule(INFER, MEDIUM, "sampling function", r"def:\w*(sample|sampling)\w*"),
     # Stable Diffusion-style scripts: load a checkpoint's state dict, then call a sampler.
     Rule(INFER, MEDIUM, "checkpoint loaded into a model", r"call:(.+\.)?(load_state_dict|build_model)",

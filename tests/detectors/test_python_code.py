@@ -297,3 +297,37 @@ def test_two_medium_signals_corroborate_without_a_name(tmp_path: Path) -> None:
     evidence = detect(tmp_path, {"run.py": run_py, "filters.py": fasttext_filter})
     assert roles(evidence, "run.py") == {"inference-code"}
     assert roles(evidence, "filters.py") == {"data-preprocessing-code"}
+
+
+MLX_TRAIN = """import mlx.core as mx
+import mlx.nn as nn
+import mlx.optimizers as optim
+
+def loss_fn(model, x, y):
+    return nn.losses.cross_entropy(model(x), y).mean()
+
+def main(model, batches):
+    optimizer = optim.AdamW(learning_rate=3e-4)
+    loss_and_grad = nn.value_and_grad(model, loss_fn)
+    for x, y in batches:
+        loss, grads = loss_and_grad(model, x, y)
+        optimizer.update(model, grads)
+        mx.eval(model.parameters(), optimizer.state)
+"""
+MLX_GENERATE = """import mlx.core as mx
+
+def generate(model, prompt, temperature=0.8):
+    y = prompt
+    while True:
+        logits = model(y[None])[:, -1, :]
+        y = mx.random.categorical(logits * (1 / temperature))
+        yield y
+"""
+
+
+def test_mlx_training_and_sampling_are_recognised(tmp_path: Path) -> None:
+    evidence = detect(tmp_path, {"lm/trainer.py": MLX_TRAIN, "lm/run.py": MLX_GENERATE})
+    assert roles(evidence, "lm/trainer.py") == {"training-code"}
+    assert roles(evidence, "lm/run.py") == {"inference-code"}
+    (training,) = [e for e in evidence if e.path == "lm/trainer.py"]
+    assert "MLX optimizer update (line 13)" in training.reason
