@@ -52,16 +52,37 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+USAGE = """audit [run] TARGET [options]      audit a release (run is the default command)
+       audit explain CODE|all           what a finding code means and how to fix it
+       audit license FILE...            identify licence texts and cite their restrictions
+       audit diff OLD.json NEW.json     what got worse or better between two reports
+       audit badge REPORT.json [-o SVG] an SVG badge of the verdict and the MOF class
+       audit init TARGET [--force]      write a draft release.yaml to complete"""
+EPILOG = """exit codes:
+  0  the gate passes (every required requirement has a status --fail-on accepts)
+  1  the gate fails; for 'license', a restricted or unknown text; for 'diff', something got worse
+  2  a usage error, an unreadable or missing target, an invalid checklist, manifest or waivers file
+
+environment:
+  HF_TOKEN                        token for gated or private Hub repositories (hf:// targets)
+  HF_ENDPOINT, HF_HUB_OFFLINE     another Hub endpoint; read only the local Hugging Face cache
+  OSAID_AUDIT_CACHE               the cache folder (default: $XDG_CACHE_HOME/osaid-audit or ~/.cache/osaid-audit)
+  OSAID_AUDIT_NO_CACHE=1          as --no-cache
+  OSAID_AUDIT_NO_RELEASE_WAIVERS=1  as --no-release-waivers
+  OSAID_AUDIT_HUB_TIMEOUT         seconds a Hub request may take
+  NO_COLOR                        no colour in the text report
+
+'audit CMD --help' shows a command's own options; 'audit explain all' lists every finding code."""
+DESCRIPTION = "Audit an AI model release against the Open Source AI Definition (or another checklist)."
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="audit", description="Audit an AI model release against the Open Source AI Definition "
-                     "(or another checklist).",
-                     epilog="Other commands: 'audit license FILE...' analyses licence texts; "
-                            "'audit explain CODE' explains a finding code; 'audit diff', 'audit badge', "
-                            "'audit init'.")
+    parser = _Parser(prog="audit", usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
-    run = commands.add_parser("run", help="audit a release (the default command)",
-                              description="Audit an AI model release against the Open Source AI Definition "
-                                          "(or another checklist).", epilog=parser.epilog)
+    run = commands.add_parser("run", help="audit a release (the default command)", usage=USAGE,
+                              description=DESCRIPTION, epilog=EPILOG,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("target", metavar="TARGET",
                      help="The release: a folder, a git repository (with --rev), or hf://OWNER/NAME[@REV] "
                           "(hf://datasets/OWNER/NAME for a dataset).")
@@ -298,7 +319,11 @@ COMMANDS: dict[str, Callable[..., None]] = {"run": run, "explain": explain, "lic
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0] not in SUBCOMMANDS and args[0] != "run"):
+    if not args:
+        print("audit: error: no release given: 'audit TARGET' audits a folder, a git repository (with --rev) "
+              "or hf://OWNER/NAME; 'audit --help' lists the commands and options", file=sys.stderr)
+        raise SystemExit(2)
+    if args[0] not in SUBCOMMANDS and args[0] != "run":
         args.insert(0, "run")
     try:
         options = vars(_parser().parse_args(args))

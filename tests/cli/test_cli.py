@@ -78,7 +78,7 @@ def test_audit_never_writes_over_a_release_file(run_cli, tmp_path: Path) -> None
     ([str(RELEASES / "open-release" / "LICENSE")], "not a folder"),
     ([str(RELEASES / "empty"), "--checklist", "nope-9"], "not a bundled checklist"),
     ([str(RELEASES / "empty"), "--format", "pdf"], "pdf"),
-    ([], "the following arguments are required: TARGET"),
+    ([], "no release given: 'audit TARGET' audits a folder"),
     ([""], "empty target"),
     ([str(RELEASES / "empty"), "--checklist", str(RELEASES)], "is a folder"),
 ])
@@ -143,3 +143,22 @@ def test_progress_is_reported_by_stage_and_silent_off_a_terminal(run_cli) -> Non
     assert any(stage.endswith("files: weights") for stage in stages)
     result = run_cli(RELEASES / "open-release")  # stdout and stderr are not terminals here
     assert result.stderr == ""
+
+
+def test_help_lists_every_command_exit_code_and_environment_variable(run_cli) -> None:
+    from auditor.cli import SUBCOMMANDS
+
+    for asked in (["--help"], ["run", "--help"], ["-h"]):
+        result = run_cli(*asked)
+        assert result.exit_code == 0
+        usage = result.stdout.split("\n\n")[0]
+        assert usage.startswith("usage: audit [run] TARGET [options]")
+        assert all(f"audit {command} " in usage for command in SUBCOMMANDS)
+        for word in ("exit codes:", "  0  the gate passes", "  2  a usage error", "HF_TOKEN", "OSAID_AUDIT_CACHE",
+                     "OSAID_AUDIT_NO_CACHE", "--no-cache", "--fail-on"):
+            assert word in result.stdout, word
+
+
+def test_audit_run_target_is_the_same_as_audit_target(run_cli) -> None:
+    assert run_cli("run", RELEASES / "empty", "--format", "json").stdout == \
+        run_cli(RELEASES / "empty", "--format", "json").stdout
