@@ -68,6 +68,7 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     detection.evidence, set_aside = admissible_evidence([_with_url(e, inventory) for e in detection.evidence],
                                                         description)
     detection.findings += set_aside
+    report_progress("reading licences")
     with caching_in(settings.cache_folder):
         licenses = discover_licenses(inventory)
     detection.findings += licenses.findings + _content_findings(inventory.files())

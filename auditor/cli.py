@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -27,6 +29,8 @@ SUBCOMMANDS = ("explain", "license", "diff", "badge", "init")
 OUTPUT_FORMATS = ("text", "json", "markdown", "html", "sarif", "junit", "mot")
 FAIL_ON = ("blocked", "missing", "partial", "never")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
+EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown", "html", "mot")
+"""Formats that may be written beside the main report in the same run (`--sarif FILE --json FILE`)."""
 
 
 class UsageError(Exception):
@@ -93,7 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--checklist", default="osaid-1.0",
                      help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file (default: osaid-1.0).")
     run.add_argument("--format", "-f", choices=OUTPUT_FORMATS, default="text", help="Report format (default: text).")
-    run.add_argument("--output", "-o", type=Path, help="Write the report to this file.")
+    run.add_argument("--output", "-o", type=Path, help="Write the report to this file ('-': standard output).")
+    for name in EXTRA_OUTPUTS:
+        run.add_argument(f"--{name}", type=Path, metavar="FILE", dest=f"{name}_output",
+                         help=f"Also write the {name.upper() if name in ('json', 'html') else name.capitalize()} "
+                              "report to FILE.")
+    loudness = run.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", "-q", action="store_true",
+                          help="Print only the verdict line (the exit code is unchanged).")
+    loudness.add_argument("--verbose", "-v", action="store_true",
+                          help="Every piece of evidence under each requirement, and the time of each stage on "
+                               "stderr.")
     run.add_argument("--fail-on", choices=FAIL_ON, default="missing",
                      help="Fail (exit 1) when a required requirement has this status or a worse one "
                           "(default: missing).")
@@ -151,7 +165,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(target: str, rev: str | None, offline: bool, checklist: str, format: str, output: Path | None,
         fail_on: str, color: bool | None, waivers: Path | None, no_release_waivers: bool, manifest: Path | None,
-        verify_hashes: bool, no_cache: bool, jobs: int | None) -> None:
+        verify_hashes: bool, no_cache: bool, jobs: int | None, quiet: bool = False, verbose: bool = False,
+        **extra_outputs: Path | None) -> None:
     """Audit an AI model release against the Open Source AI Definition (or another checklist)."""
     from auditor.audit import run_audit
     from auditor.detectors.interface import DetectorSettings
@@ -165,34 +180,76 @@ def run(target: str, rev: str | None, offline: bool, checklist: str, format: str
     cache_folder = None if no_cache else default_cache_folder()
     source = open_source(target, rev, offline)
     loaded = load_checklist(checklist, cache_folder)
+    if output is not None and str(output) == "-":
+        output = None
+    outputs = [(name.removesuffix("_output"), path) for name, path in sorted(extra_outputs.items()) if path]
+    if any(str(path) == "-" for _, path in outputs):
+        raise UsageError("only --output may be '-' (standard output); give --json, --sarif, ... a file")
     inside = _output_inside(output, target)
+    inside_extra = [_output_inside(path, target) for _, path in outputs]
     from auditor.manifest.model import read_manifest_file
     from auditor.waivers import read_waivers_file
 
     waiver_list = read_waivers_file(waivers) if waivers is not None else None
     declared = read_manifest_file(manifest) if manifest is not None else None
-    with _progress(enabled=format in ("text", "markdown", "html")) as (progress, hash_progress):
+    exclude = frozenset(path for path in (inside, *inside_extra) if path is not None)
+    clock = _StageClock() if verbose else None
+    with _progress(enabled=format in ("text", "markdown", "html") and not quiet) as (progress, hash_progress):
         inventory = _revision_listing(source, output, inside) if rev is not None and output and inside else None
-        report = run_audit(source, loaded, waivers=waiver_list, progress=progress, manifest=declared,
-                           inventory=inventory, exclude=frozenset({inside} if inside is not None else ()),
-                           verify_hashes=verify_hashes, hash_progress=hash_progress,
-                           release_waivers=not no_release_waivers,
+        report = run_audit(source, loaded, waivers=waiver_list, progress=_both(progress, clock), manifest=declared,
+                           inventory=inventory, exclude=exclude, verify_hashes=verify_hashes,
+                           hash_progress=hash_progress, release_waivers=not no_release_waivers,
                            settings=DetectorSettings(cache_folder, jobs or available_cores()))
+    if clock is not None:
+        clock.report()
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)
-    rendered = FORMATS[format](fail_on=fail_on).render(report, color=use_color, width=width)
-    if output is None:
-        sys.stdout.write(rendered)
-    else:
-        write_output(output, rendered, may_replace=refuse_release_file if inside is not None else None)
+    for (name, path), path_inside_target in zip(outputs, inside_extra, strict=True):
+        extra = FORMATS[name](fail_on=fail_on, verbose=verbose).render(report, color=False, width=80)
+        write_output(path, extra, may_replace=refuse_release_file if path_inside_target is not None else None)
     failing = failing_requirements(report, fail_on)
+    if quiet:
+        gate = f"gate failed: {', '.join(failing)}" if failing else "gate passed"
+        print(f"{printable(report.target.location)}: {report.verdict} ({gate})")
+    else:
+        rendered = FORMATS[format](fail_on=fail_on, verbose=verbose).render(report, color=use_color, width=width)
+        if output is None:
+            sys.stdout.write(rendered)
+        else:
+            write_output(output, rendered, may_replace=refuse_release_file if inside is not None else None)
     if failing:
-        print(f"audit: gate failed (--fail-on {fail_on}): {', '.join(failing)}", file=sys.stderr)
+        if not quiet:
+            print(f"audit: gate failed (--fail-on {fail_on}): {', '.join(failing)}", file=sys.stderr)
         raise SystemExit(1)
     note = waiver_gate_note(report, fail_on)
-    if note:
+    if note and not quiet:
         print(f"audit: {printable(note)}", file=sys.stderr)
+
+
+class _StageClock:
+    """`-v`: how long each stage the audit reports took, printed on stderr at the end."""
+
+    def __init__(self) -> None:
+        self._marks: list[tuple[str, float]] = [("opening the release", time.perf_counter())]
+
+    def __call__(self, stage: str) -> None:
+        self._marks.append((stage, time.perf_counter()))
+
+    def report(self) -> None:
+        self._marks.append(("done", time.perf_counter()))
+        for (stage, start), (_, end) in itertools.pairwise(self._marks):
+            print(f"audit: {end - start:7.3f} s  {printable(stage)}", file=sys.stderr)
+
+
+def _both(first: Callable[[str], None] | None, second: Callable[[str], None] | None) -> Callable[[str], None] | None:
+    if first is None or second is None:
+        return first or second
+
+    def tell(stage: str) -> None:
+        first(stage)
+        second(stage)
+    return tell
 
 
 @contextlib.contextmanager

@@ -37,8 +37,8 @@ def _failure_body(r: RequirementResult) -> str:
 class JunitFormat(ReportFormat):
     name: ClassVar[str] = "junit"
 
-    def __init__(self, fail_on: str = "missing") -> None:
-        super().__init__(fail_on)
+    def __init__(self, fail_on: str = "missing", verbose: bool = False) -> None:
+        super().__init__(fail_on, verbose)
         self.failing: frozenset[Status] = failing_statuses(fail_on)
 
     def outcome(self, r: RequirementResult) -> tuple[str, str] | None:
@@ -68,7 +68,7 @@ class JunitFormat(ReportFormat):
                 else:
                     skipped += 1
                     ET.SubElement(case, "skipped", {"message": _text(message)})
-            lines = [f"status: {r.status}" + ("" if r.required else " (optional)")] + evidence_lines(r)
+            lines = [f"status: {r.status}" + ("" if r.required else " (optional)")] + evidence_lines(r, self.verbose)
             ET.SubElement(case, "system-out").text = _text("\n".join(lines))
             cases.append(case)
         counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0", "skipped": str(skipped)}

@@ -40,7 +40,7 @@ class MarkdownFormat(ReportFormat):
             out += [f"## {markdown_text(group_title)}", "", "| Requirement | Status | Evidence and reasons |",
                     "|---|---|---|"]
             for r in rows:
-                details = "<br>".join(markdown_text(line) for line in evidence_lines(r))
+                details = "<br>".join(markdown_text(line) for line in evidence_lines(r, self.verbose))
                 out.append(f"| {r.id}{'' if r.required else ' (optional)'} | **{r.status}** | {details} |")
             out.append("")
         data_items = [i for r in report.requirements for i in r.items]

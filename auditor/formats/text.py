@@ -62,7 +62,7 @@ class TextFormat(ReportFormat):
             for r in rows:
                 name = r.id + ("" if r.required else " (optional)")
                 table.add_row(Text(name), Text(r.status, style=STATUS_STYLE[r.status]),
-                              Text("\n".join(evidence_lines(r))))
+                              Text("\n".join(evidence_lines(r, self.verbose))))
             console.print()
             console.print(table)
         if report.licenses:

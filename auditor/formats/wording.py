@@ -31,14 +31,16 @@ def location(path: str | None, line: int | None = None, line_end: int | None = N
     return f"{shown}:{line}" if line else shown
 
 
-def evidence_lines(r: RequirementResult) -> list[str]:
-    """The lines under a requirement: its evidence, DI items, licence and reasons, most useful first."""
+def evidence_lines(r: RequirementResult, every: bool = False) -> list[str]:
+    """The lines under a requirement: its evidence, DI items, licence and reasons, most useful first.
+    The first MAX_EVIDENCE_LINES of the strongest evidence, or, with `every`, all of it."""
     lines: list[str] = []
-    shown = [e for e in r.evidence if e.strength == "present"] or list(r.evidence)
-    for e in shown[:MAX_EVIDENCE_LINES]:
+    shown = list(r.evidence) if every else [e for e in r.evidence if e.strength == "present"] or list(r.evidence)
+    limit = len(shown) if every else MAX_EVIDENCE_LINES
+    for e in shown[:limit]:
         lines.append(f"{location(e.path, e.line)}: {printable(e.reason)}")
-    if len(shown) > MAX_EVIDENCE_LINES:
-        lines.append(f"... and {len(shown) - MAX_EVIDENCE_LINES} more")
+    if len(shown) > limit:
+        lines.append(f"... and {len(shown) - limit} more (-v shows every one)")
     lines += _item_lines(r)
     if r.license is not None:
         lines.append(f"licence: {printable(r.license.label)} [{r.license.license_class}]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -162,3 +163,41 @@ def test_help_lists_every_command_exit_code_and_environment_variable(run_cli) ->
 def test_audit_run_target_is_the_same_as_audit_target(run_cli) -> None:
     assert run_cli("run", RELEASES / "empty", "--format", "json").stdout == \
         run_cli(RELEASES / "empty", "--format", "json").stdout
+
+
+def test_quiet_prints_the_verdict_line_and_keeps_the_exit_code(run_cli) -> None:
+    passed = run_cli(RELEASES / "open-release", "-q")
+    assert passed.exit_code == 0 and passed.stderr == ""
+    assert passed.stdout == f"{RELEASES / 'open-release'}: open-source-ai (gate passed)\n"
+    failed = run_cli(RELEASES / "llama-style", "--quiet")
+    assert failed.exit_code == 1 and failed.stderr == ""
+    assert failed.stdout.count("\n") == 1 and ": not-open-source-ai (gate failed: " in failed.stdout
+
+
+def test_dash_is_standard_output_and_other_formats_go_beside(run_cli, tmp_path: Path) -> None:
+    to_stdout = run_cli(RELEASES / "open-release", "--format", "json", "-o", "-",
+                        "--sarif", tmp_path / "r.sarif", "--json", tmp_path / "r.json")
+    assert to_stdout.exit_code == 0 and not (Path.cwd() / "-").exists()
+    assert json.loads(to_stdout.stdout) == json.loads((tmp_path / "r.json").read_text())
+    sarif = json.loads((tmp_path / "r.sarif").read_text())
+    assert sarif["version"] == "2.1.0" and sarif["runs"]
+    refused = run_cli(RELEASES / "open-release", "--json", "-")
+    assert refused.exit_code == 2 and "only --output may be '-'" in refused.stderr
+
+
+def test_verbose_lists_every_piece_of_evidence_and_times_the_stages(run_cli, tmp_path: Path) -> None:
+    trainer = "import torch\n\ndef train(model, opt, x):\n    loss = model(x).sum()\n    loss.backward()\n    opt.step()\n"
+    for n in range(7):
+        (tmp_path / f"train_{n}.py").write_text(trainer)
+    short = run_cli(tmp_path).stdout
+    full = run_cli(tmp_path, "-v")
+    assert "(-v shows every one)" in short and "(-v shows every one)" not in full.stdout
+    assert all(f"train_{n}.py" in full.stdout for n in range(7))
+    stages = [line for line in full.stderr.splitlines() if line.startswith("audit: ")]
+    assert any(line.endswith(" s  evaluating") for line in stages) and any("python-code" in line for line in stages)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "sarif", "junit", "mot"])
+def test_every_format_renders_verbose(run_cli, fmt: str) -> None:
+    result = run_cli(RELEASES / "open-release", "--format", fmt, "-v", "--fail-on", "never")
+    assert result.exit_code == 0 and result.stdout, result.stderr
