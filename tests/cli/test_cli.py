@@ -186,7 +186,8 @@ def test_dash_is_standard_output_and_other_formats_go_beside(run_cli, tmp_path: 
 
 
 def test_verbose_lists_every_piece_of_evidence_and_times_the_stages(run_cli, tmp_path: Path) -> None:
-    trainer = "import torch\n\ndef train(model, opt, x):\n    loss = model(x).sum()\n    loss.backward()\n    opt.step()\n"
+    trainer = ("import torch\n\ndef train(model, opt, x):\n    loss = model(x).sum()\n"
+               "    loss.backward()\n    opt.step()\n")
     for n in range(7):
         (tmp_path / f"train_{n}.py").write_text(trainer)
     short = run_cli(tmp_path).stdout
