@@ -25,7 +25,10 @@ from auditor.output_file import OutputError, check_destination, path_inside, ref
 if TYPE_CHECKING:
     from auditor.sources import Inventory, Source
 
-SUBCOMMANDS = ("explain", "license", "diff", "badge", "init")
+SUBCOMMANDS = ("explain", "license", "diff", "badge", "init", "schema")
+SCHEMAS = {"report": "report.schema.json", "manifest": "manifest.schema.json", "waivers": "waivers.schema.json",
+           "checklist": "checklist.schema.json", "mot": "mot-mof.schema.json"}
+"""The published JSON schemas `audit schema NAME` prints (what a wheel user has no repository for)."""
 OUTPUT_FORMATS = ("text", "json", "markdown", "html", "sarif", "junit", "mot")
 FAIL_ON = ("blocked", "missing", "partial", "never")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
@@ -61,7 +64,8 @@ USAGE = """audit [run] TARGET [options]      audit a release (run is the default
        audit license FILE...            identify licence texts and cite their restrictions
        audit diff OLD.json NEW.json     what got worse or better between two reports
        audit badge REPORT.json [-o SVG] an SVG badge of the verdict and the MOF class
-       audit init TARGET [--force]      write a draft release.yaml to complete"""
+       audit init TARGET [--force]      write a draft release.yaml to complete
+       audit schema report|manifest|waivers|checklist|mot   print a published JSON schema"""
 EPILOG = """exit codes:
   0  the gate passes (every required requirement has a status --fail-on accepts)
   1  the gate fails; for 'license', a restricted or unknown text; for 'diff', something got worse
@@ -160,6 +164,10 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--output", "-o", type=Path,
                       help="Where to write (default: release.yaml in the release).")
     init.add_argument("--force", action="store_true", help="Overwrite an existing manifest.")
+    schema = commands.add_parser("schema", help="print a published JSON schema",
+                                 description="Print the JSON schema of a report, a release manifest, a waivers "
+                                             "file, a checklist or a Model Openness Tool YAML.")
+    schema.add_argument("name", metavar="NAME", choices=sorted(SCHEMAS), help=", ".join(sorted(SCHEMAS)))
     return parser
 
 
@@ -370,8 +378,15 @@ def init(target: str, checklist: str, output: Path | None, force: bool) -> None:
     print(f"wrote {printable(str(path))}: complete it, then run 'audit {printable(target)}'")
 
 
+def schema(name: str) -> None:
+    """Print a published JSON schema."""
+    from auditor.resources import bundled_dir
+
+    sys.stdout.write((bundled_dir("schemas") / SCHEMAS[name]).read_text(encoding="utf-8"))
+
+
 COMMANDS: dict[str, Callable[..., None]] = {"run": run, "explain": explain, "license": license_, "diff": diff,
-                                            "badge": badge, "init": init}
+                                            "badge": badge, "init": init, "schema": schema}
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

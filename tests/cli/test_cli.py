@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import RELEASES, tree_digest
+from support import RELEASES, ROOT, tree_digest
 
 ANSI = re.compile(r"\x1b\[")
 
@@ -202,3 +202,13 @@ def test_verbose_lists_every_piece_of_evidence_and_times_the_stages(run_cli, tmp
 def test_every_format_renders_verbose(run_cli, fmt: str) -> None:
     result = run_cli(RELEASES / "open-release", "--format", fmt, "-v", "--fail-on", "never")
     assert result.exit_code == 0 and result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("name", ["report", "manifest", "waivers", "checklist", "mot"])
+def test_schema_prints_the_published_schema(run_cli, name: str) -> None:
+    from auditor.cli import SCHEMAS
+
+    result = run_cli("schema", name)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json.loads((ROOT / "schemas" / SCHEMAS[name]).read_text())
+    assert run_cli("schema", "nope").exit_code == 2
