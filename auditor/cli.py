@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from auditor import __version__
 from auditor.errors import AuditorError
@@ -59,7 +59,7 @@ def _jobs(value: str) -> int:
     return jobs
 
 
-USAGE = """audit [run] TARGET [options]      audit a release (run is the default command)
+USAGE = """audit [run] TARGET... [options]   audit releases (run is the default command)
        audit explain CODE|all           what a finding code means and how to fix it
        audit license FILE...            identify licence texts and cite their restrictions
        audit diff OLD.json NEW.json     what got worse or better between two reports
@@ -91,9 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="audit a release (the default command)", usage=USAGE,
                               description=DESCRIPTION, epilog=EPILOG,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("target", metavar="TARGET",
+    run.add_argument("target", metavar="TARGET", nargs="+",
                      help="The release: a folder, a git repository (with --rev), or hf://OWNER/NAME[@REV] "
-                          "(hf://datasets/OWNER/NAME for a dataset).")
+                          "(hf://datasets/OWNER/NAME for a dataset). Several are audited in turn.")
     run.add_argument("--rev", help="Audit this commit, tag or branch of a git repository (read from the object "
                                    "store).")
     run.add_argument("--offline", action="store_true",
@@ -171,11 +171,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(target: str, rev: str | None, offline: bool, checklist: str, format: str, output: Path | None,
-        fail_on: str, color: bool | None, waivers: Path | None, no_release_waivers: bool, manifest: Path | None,
-        verify_hashes: bool, no_cache: bool, jobs: int | None, quiet: bool = False, verbose: bool = False,
-        **extra_outputs: Path | None) -> None:
-    """Audit an AI model release against the Open Source AI Definition (or another checklist)."""
+def run(target: list[str], output: Path | None, format: str, quiet: bool, **options: Any) -> None:
+    """Audit each release; with several, each is reported in turn and the exit code is the worst."""
+    several = len(target) > 1
+    if several and (output is not None or any(options[f"{name}_output"] for name in EXTRA_OUTPUTS)):
+        raise UsageError("several targets write to standard output only: drop --output/--json/--sarif/... or "
+                         "audit one target per run")
+    if several and not quiet and format not in ("text", "markdown"):
+        raise UsageError(f"several targets need --format text or markdown (or -q), not {format}: "
+                         "audit one target per run for the others")
+    codes = []
+    for position, one in enumerate(target):
+        if several and position and not quiet:
+            sys.stdout.write("\n")
+        try:
+            codes.append(_run_one(one, output=output, format=format, quiet=quiet, **options))
+        except AuditorError as error:
+            if not several:
+                raise
+            print(f"audit: error: {printable(str(error))}", file=sys.stderr)
+            codes.append(error.exit_code)
+    if max(codes) != 0:
+        raise SystemExit(max(codes))
+
+
+def _run_one(target: str, rev: str | None, offline: bool, checklist: str, format: str, output: Path | None,
+             fail_on: str, color: bool | None, waivers: Path | None, no_release_waivers: bool,
+             manifest: Path | None, verify_hashes: bool, no_cache: bool, jobs: int | None, quiet: bool = False,
+             verbose: bool = False, **extra_outputs: Path | None) -> int:
+    """Audit one release; 1 when its gate fails, else 0."""
     from auditor.audit import run_audit
     from auditor.detectors.interface import DetectorSettings
     from auditor.detectors.python_batch import available_cores
@@ -229,10 +253,11 @@ def run(target: str, rev: str | None, offline: bool, checklist: str, format: str
     if failing:
         if not quiet:
             print(f"audit: gate failed (--fail-on {fail_on}): {', '.join(failing)}", file=sys.stderr)
-        raise SystemExit(1)
+        return 1
     note = waiver_gate_note(report, fail_on)
     if note and not quiet:
         print(f"audit: {printable(note)}", file=sys.stderr)
+    return 0
 
 
 class _StageClock:

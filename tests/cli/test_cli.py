@@ -153,7 +153,7 @@ def test_help_lists_every_command_exit_code_and_environment_variable(run_cli) ->
         result = run_cli(*asked)
         assert result.exit_code == 0
         usage = result.stdout.split("\n\n")[0]
-        assert usage.startswith("usage: audit [run] TARGET [options]")
+        assert usage.startswith("usage: audit [run] TARGET... [options]")
         assert all(f"audit {command} " in usage for command in SUBCOMMANDS)
         for word in ("exit codes:", "  0  the gate passes", "  2  a usage error", "HF_TOKEN", "OSAID_AUDIT_CACHE",
                      "OSAID_AUDIT_NO_CACHE", "--no-cache", "--fail-on"):
@@ -212,3 +212,16 @@ def test_schema_prints_the_published_schema(run_cli, name: str) -> None:
     assert result.exit_code == 0
     assert json.loads(result.stdout) == json.loads((ROOT / "schemas" / SCHEMAS[name]).read_text())
     assert run_cli("schema", "nope").exit_code == 2
+
+
+def test_several_targets_are_reported_in_turn_with_the_worst_exit_code(run_cli) -> None:
+    quiet = run_cli(RELEASES / "open-release", RELEASES / "llama-style", "-q")
+    assert quiet.exit_code == 1
+    lines = quiet.stdout.splitlines()
+    assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["open-source-ai", "not-open-source-ai"]
+    text = run_cli(RELEASES / "open-release", RELEASES / "open-release", "--fail-on", "never")
+    assert text.exit_code == 0 and text.stdout.count("Verdict: ") == 2
+    missing = run_cli(RELEASES / "open-release", "/nonexistent/release", "-q")
+    assert missing.exit_code == 2 and missing.stdout.count("\n") == 1 and "no such file or folder" in missing.stderr
+    refused = run_cli(RELEASES / "open-release", RELEASES / "llama-style", "--format", "json")
+    assert refused.exit_code == 2 and "several targets need --format text or markdown" in refused.stderr
