@@ -98,9 +98,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "store).")
     run.add_argument("--offline", action="store_true",
                      help="For hf:// targets, read only the local Hugging Face cache (also HF_HUB_OFFLINE=1).")
-    run.add_argument("--checklist", default="osaid-1.0",
-                     help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file (default: osaid-1.0).")
-    run.add_argument("--format", "-f", choices=OUTPUT_FORMATS, default="text", help="Report format (default: text).")
+    run.add_argument("--checklist",
+                     help="A bundled checklist (osaid-1.0, mof-1.0) or a checklist file (default: osaid-1.0, or the "
+                          "release's own setting).")
+    run.add_argument("--format", "-f", choices=OUTPUT_FORMATS, help="Report format (default: text).")
     run.add_argument("--output", "-o", type=Path, help="Write the report to this file ('-': standard output).")
     for name in EXTRA_OUTPUTS:
         run.add_argument(f"--{name}", type=Path, metavar="FILE", dest=f"{name}_output",
@@ -112,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     loudness.add_argument("--verbose", "-v", action="store_true",
                           help="Every piece of evidence under each requirement, and the time of each stage on "
                                "stderr.")
-    run.add_argument("--fail-on", choices=FAIL_ON, default="missing",
+    run.add_argument("--fail-on", choices=FAIL_ON,
                      help="Fail (exit 1) when a required requirement has this status or a worse one "
                           "(default: missing).")
     run.add_argument("--color", action=argparse.BooleanOptionalAction, default=None,
@@ -132,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
                           "see README: Speed and the cache).")
     run.add_argument("--jobs", "-j", type=_jobs,
                      help="Worker processes for analysing files (default: one per core).")
+    run.add_argument("--isolated", action="store_true",
+                     help="Ignore the release's own settings (.osaid-audit.toml, [tool.osaid-audit] in its "
+                          "pyproject.toml).")
     run.add_argument("--version", action="version", version=f"osaid-audit {__version__}")
 
     explain = commands.add_parser("explain", help="explain a finding code",
@@ -177,7 +181,7 @@ def run(target: list[str], output: Path | None, format: str, quiet: bool, **opti
     if several and (output is not None or any(options[f"{name}_output"] for name in EXTRA_OUTPUTS)):
         raise UsageError("several targets write to standard output only: drop --output/--json/--sarif/... or "
                          "audit one target per run")
-    if several and not quiet and format not in ("text", "markdown"):
+    if several and not quiet and format not in (None, "text", "markdown"):
         raise UsageError(f"several targets need --format text or markdown (or -q), not {format}: "
                          "audit one target per run for the others")
     codes = []
@@ -195,15 +199,16 @@ def run(target: list[str], output: Path | None, format: str, quiet: bool, **opti
         raise SystemExit(max(codes))
 
 
-def _run_one(target: str, rev: str | None, offline: bool, checklist: str, format: str, output: Path | None,
-             fail_on: str, color: bool | None, waivers: Path | None, no_release_waivers: bool,
-             manifest: Path | None, verify_hashes: bool, no_cache: bool, jobs: int | None, quiet: bool = False,
-             verbose: bool = False, **extra_outputs: Path | None) -> int:
-    """Audit one release; 1 when its gate fails, else 0."""
+def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None, format: str | None,
+             output: Path | None, fail_on: str | None, color: bool | None, waivers: Path | None,
+             no_release_waivers: bool, manifest: Path | None, verify_hashes: bool, no_cache: bool, jobs: int | None,
+             quiet: bool = False, verbose: bool = False, isolated: bool = False, **extra_outputs: Path | None) -> int:
+    """Audit one release; 1 when its gate fails, else 0. Flags left unset take the release's own
+    settings (`project_config`), then the defaults."""
     from auditor.audit import run_audit
     from auditor.detectors.interface import DetectorSettings
     from auditor.detectors.python_batch import available_cores
-    from auditor.evaluation.checklist import load_checklist
+    from auditor.evaluation.checklist import bundled_checklists, load_checklist
     from auditor.formats import FORMATS
     from auditor.gate import failing_requirements, waiver_gate_note
     from auditor.result_cache import default_cache_folder
@@ -211,7 +216,6 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str, format
 
     cache_folder = None if no_cache else default_cache_folder()
     source = open_source(target, rev, offline)
-    loaded = load_checklist(checklist, cache_folder)
     if output is not None and str(output) == "-":
         output = None
     outputs = [(name.removesuffix("_output"), path) for name, path in sorted(extra_outputs.items()) if path]
@@ -220,14 +224,31 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str, format
     inside = _output_inside(output, target)
     inside_extra = [_output_inside(path, target) for _, path in outputs]
     from auditor.manifest.model import read_manifest_file
-    from auditor.waivers import read_waivers_file
+    from auditor.project_config import ProjectConfig, read_project_config
+    from auditor.waivers import load_waivers, read_waivers_file
 
+    inventory = _revision_listing(source, output, inside) if rev is not None and output and inside else \
+        source.inventory()
+    config = ProjectConfig() if isolated else read_project_config(inventory, bundled_checklists(), OUTPUT_FORMATS,
+                                                                    FAIL_ON)
+    checklist = checklist or config.checklist or "osaid-1.0"
+    format = format or config.format or "text"
+    fail_on = fail_on or config.fail_on or "missing"
+    loaded = load_checklist(checklist, cache_folder)
     waiver_list = read_waivers_file(waivers) if waivers is not None else None
+    if waiver_list is None and config.waivers is not None and not no_release_waivers:
+        waiver_file = inventory.get(config.waivers)
+        assert waiver_file is not None  # read_project_config checked that it is there
+        if waiver_file.text is None:
+            raise UsageError(f"waivers {printable(config.waivers)}: not a readable text file")
+        waiver_list = load_waivers(waiver_file.text, printable(config.waivers), origin="release")
+    if config.described() and not quiet:
+        print(f"audit: settings from {printable(config.described())} (flags win; --isolated ignores them)",
+              file=sys.stderr)
     declared = read_manifest_file(manifest) if manifest is not None else None
     exclude = frozenset(path for path in (inside, *inside_extra) if path is not None)
     clock = _StageClock() if verbose else None
     with _progress(enabled=format in ("text", "markdown", "html") and not quiet) as (progress, hash_progress):
-        inventory = _revision_listing(source, output, inside) if rev is not None and output and inside else None
         report = run_audit(source, loaded, waivers=waiver_list, progress=_both(progress, clock), manifest=declared,
                            inventory=inventory, exclude=exclude, verify_hashes=verify_hashes,
                            hash_progress=hash_progress, release_waivers=not no_release_waivers,

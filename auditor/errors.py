@@ -27,3 +27,7 @@ class BadReportError(AuditorError):
 
 class BadManifestError(AuditorError):
     """A release manifest (release.yaml or a MOT YAML) is not YAML or fails its schema."""
+
+
+class BadProjectConfigError(AuditorError):
+    """The release's `[tool.osaid-audit]` settings are not TOML or hold an unknown key or value."""
