@@ -9,6 +9,7 @@ bytes: no timestamp, and every list is in the report's own order.
 from __future__ import annotations
 
 import html
+import re
 from typing import ClassVar
 
 from auditor.escape import printable
@@ -121,6 +122,25 @@ footer { margin-top: 3rem; padding-top: 0.8rem; border-top: 1px solid var(--line
 def _e(value: object) -> str:
     """A string from the report (and so maybe from the release), safe in text and attributes."""
     return html.escape(printable(str(value)), quote=True)
+
+
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+")
+"""An http(s) URL of the characters RFC 3986 allows (no quote, no backslash, no control character)."""
+
+
+def _linked(value: object) -> str:
+    """`_e`, with every http(s) URL in it a link (nothing else is: no `javascript:`, no `data:`),
+    opened without handing the report page to the site."""
+    text = printable(str(value))
+    out, position = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?)]")
+        out.append(html.escape(text[position:match.start()], quote=True))
+        out.append(f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer nofollow">'
+                   f"{html.escape(url, quote=True)}</a>")
+        position = match.start() + len(url)
+    out.append(html.escape(text[position:], quote=True))
+    return "".join(out)
 
 
 def _badge(status: str, css_class: str | None = None) -> str:
@@ -238,11 +258,11 @@ def _evidence_cell(r: RequirementResult) -> str:
     items = []
     for line in evidence_lines(r):
         if line.startswith("! "):
-            items.append(f'<li class="reason">{_e(line[2:])}</li>')
+            items.append(f'<li class="reason">{_linked(line[2:])}</li>')
         elif line.startswith("licence: "):
-            items.append(f'<li class="licence">{_e(line)}</li>')
+            items.append(f'<li class="licence">{_linked(line)}</li>')
         else:
-            items.append(f"<li>{_e(line)}</li>")
+            items.append(f"<li>{_linked(line)}</li>")
     cell = f'<ul class="lines">{"".join(items)}</ul>' if items else '<span class="muted">no evidence</span>'
     if r.waiver:
         cell += f'<div class="waiver-note">{_badge("waived", "waived")} {_e(r.waiver)}</div>'

@@ -164,3 +164,18 @@ def test_chromium_renders_the_page(release: str, tmp_path: Path) -> None:
     assert VERDICT_TEXT[report.verdict] in dump.stdout
     assert '<html lang="en">' in dump.stdout
     assert not _console_errors(dump.stderr), _console_errors(dump.stderr)
+
+
+def test_links_in_evidence_are_clickable_http_only_and_escaped(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        "# Wren\n\n## Downloads\n\n| Model | Link |\n|---|---|\n"
+        "| Wren 1B | [Hub](https://huggingface.co/lab/wren-1b?a=1&b=\"x\") |\n"
+        "| Wren 2B | [bad](javascript:alert(1)) |\n\n"
+        "We pre-trained with [our code](https://github.com/lab/wren-train).\n")
+    document = render(tmp_path)
+    anchors = re.findall(r'<a href="([^"]*)" rel="noopener noreferrer nofollow">', document)
+    assert "https://github.com/lab/wren-train" in anchors
+    assert any(a.startswith("https://huggingface.co/lab/wren-1b?a=1&amp;b=") for a in anchors)
+    assert not [a for a in anchors if not a.startswith(("https://", "http://"))]
+    assert "javascript:" not in " ".join(anchors)
+    assert not [tag for tag, _ in parse(document).tags if tag == "script"]
