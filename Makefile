@@ -25,14 +25,11 @@ install: $(STAMP)
 # A demonstration, not a gate: audits every bundled example release, shows each gate's result and a
 # one-line-per-release summary at the end, and always exits 0.
 demo: $(STAMP)
-	@summary=""; stderr=$$(mktemp); for release in fixtures/releases/*/; do \
-		echo "== $$release"; \
-		$(BIN)/audit "$$release" 2>"$$stderr" || true; \
-		gate=$$(cat "$$stderr"); echo "$$gate"; echo; \
-		summary="$$summary$$(printf '  %-16s %s' "$$(basename "$$release")" "$${gate:-audit: gate passed}" \
-			| sed 's/audit: //')\n"; \
-	done; rm -f "$$stderr"; \
-	printf 'Summary (the gate at its default, --fail-on missing):\n%b' "$$summary"
+	@for release in fixtures/releases/*/; do \
+		echo "== $$release"; $(BIN)/audit "$$release" || true; echo; \
+	done
+	@echo "Summary (the gate at its default, --fail-on missing):"
+	@$(BIN)/audit fixtures/releases/*/ --quiet || true
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

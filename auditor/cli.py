@@ -263,8 +263,9 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None,
         write_output(path, extra, may_replace=refuse_release_file if path_inside_target is not None else None)
     failing = failing_requirements(report, fail_on)
     if quiet:
-        gate = f"gate failed: {', '.join(failing)}" if failing else "gate passed"
-        print(f"{printable(report.target.location)}: {report.verdict} ({gate})")
+        count = len(failing)
+        gate = f"gate failed on {count} requirement{'s' if count > 1 else ''}" if failing else "gate passed"
+        print(f"{printable(report.target.location)}: {report.verdict}, MOF class {report.mof_class}, {gate}")
     else:
         rendered = FORMATS[format](fail_on=fail_on, verbose=verbose).render(report, color=use_color, width=width)
         if output is None:

@@ -168,10 +168,12 @@ def test_audit_run_target_is_the_same_as_audit_target(run_cli) -> None:
 def test_quiet_prints_the_verdict_line_and_keeps_the_exit_code(run_cli) -> None:
     passed = run_cli(RELEASES / "open-release", "-q")
     assert passed.exit_code == 0 and passed.stderr == ""
-    assert passed.stdout == f"{RELEASES / 'open-release'}: open-source-ai (gate passed)\n"
+    assert passed.stdout.startswith(f"{RELEASES / 'open-release'}: open-source-ai, MOF class ")
+    assert passed.stdout.endswith(", gate passed\n") and passed.stdout.count("\n") == 1
     failed = run_cli(RELEASES / "llama-style", "--quiet")
     assert failed.exit_code == 1 and failed.stderr == ""
-    assert failed.stdout.count("\n") == 1 and ": not-open-source-ai (gate failed: " in failed.stdout
+    assert failed.stdout.count("\n") == 1 and ": not-open-source-ai, MOF class " in failed.stdout
+    assert failed.stdout.endswith(", gate failed on 7 requirements\n")
 
 
 def test_dash_is_standard_output_and_other_formats_go_beside(run_cli, tmp_path: Path) -> None:
@@ -218,7 +220,7 @@ def test_several_targets_are_reported_in_turn_with_the_worst_exit_code(run_cli) 
     quiet = run_cli(RELEASES / "open-release", RELEASES / "llama-style", "-q")
     assert quiet.exit_code == 1
     lines = quiet.stdout.splitlines()
-    assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["open-source-ai", "not-open-source-ai"]
+    assert [line.split(": ")[1].split(",")[0] for line in lines] == ["open-source-ai", "not-open-source-ai"]
     text = run_cli(RELEASES / "open-release", RELEASES / "open-release", "--fail-on", "never")
     assert text.exit_code == 0 and text.stdout.count("Verdict: ") == 2
     missing = run_cli(RELEASES / "open-release", "/nonexistent/release", "-q")
