@@ -9,6 +9,10 @@ class AuditorError(Exception):
     exit_code = 2
 
 
+class UsageError(AuditorError):
+    """A bad command line (an option the parser refuses, or options that do not go together)."""
+
+
 class BadTargetError(AuditorError):
     """The audit target does not exist, is not a folder, or cannot be read."""
 
