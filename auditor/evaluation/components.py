@@ -100,10 +100,10 @@ def _apply_license(base: Status, resolved: ResolvedLicense, acceptable: tuple[st
 def restriction_summary(d: LicenseDeclaration) -> str:
     """One line naming the licence and the lines where each kind of restriction stands in it."""
     where = f"{d.path}:{d.line}" if d.line else d.path
-    lines: dict[str, list[int]] = {}
+    lines: dict[str, dict[int, None]] = {}  # kind -> its lines, each once (two clauses may share a line)
     for c in d.restrictions:
-        lines.setdefault(c.kind, []).append(c.line_start)
-    clauses = ", ".join(f"{kind} (line{'s' if len(at) > 1 else ''} {', '.join(map(str, at[:4]))})"
+        lines.setdefault(c.kind, {})[c.line_start] = None
+    clauses = ", ".join(f"{kind} (line{'s' if len(at) > 1 else ''} {', '.join(map(str, list(at)[:4]))})"
                         for kind, at in lines.items())
     return f"restricted by {d.name} ({where})" + (f": {clauses}" if clauses else "")
 
