@@ -24,7 +24,7 @@ from auditor.mot.compare import compare_with_mot
 from auditor.report import Report
 from auditor.result_cache import caching_in, flush_results
 from auditor.sources.interface import TEXT_LIMIT, Artifact, Inventory, Source
-from auditor.waivers import DEFAULT_WAIVERS_FILE, BadWaiversError, Waiver, apply_waivers, load_waivers
+from auditor.waivers import DEFAULT_WAIVERS_FILE, Waiver, apply_waivers, shipped_waivers
 
 BINARY_TEXT_NAMES = ("readme", "license", "licence", "copying", "notice", "model_card", "data_card")
 
@@ -92,7 +92,7 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
         report = compare_with_mot(report, manifest.mot)
     flush_results()
     if waivers is None:
-        waivers = _release_waivers(inventory) if release_files and release_waivers else []
+        waivers = shipped_waivers(inventory) if release_files and release_waivers else []
     return apply_waivers(report, waivers, today or dt.date.today()) if waivers else report
 
 
@@ -121,15 +121,6 @@ def _release_manifest(inventory: Inventory) -> Manifest | None:
     if artifact.text is None:
         raise BadManifestError(f"manifest {MANIFEST_FILE}: not a readable text file")
     return read_manifest(artifact.text, MANIFEST_FILE)
-
-
-def _release_waivers(inventory: Inventory) -> list[Waiver]:
-    artifact = inventory.get(DEFAULT_WAIVERS_FILE)
-    if artifact is None:
-        return []
-    if artifact.text is None:
-        raise BadWaiversError(f"waivers {DEFAULT_WAIVERS_FILE}: not a readable text file")
-    return load_waivers(artifact.text, DEFAULT_WAIVERS_FILE, origin="release")
 
 
 def _ignored_waivers_finding() -> Finding:

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from auditor import __version__
 from auditor.errors import AuditorError, UsageError
@@ -20,10 +20,6 @@ from auditor.escape import printable
 from auditor.output_file import OutputError, check_destination, write_output
 from auditor.run_command import EXTRA_OUTPUTS, FAIL_ON, OUTPUT_FORMATS, run
 
-if TYPE_CHECKING:
-    pass
-
-SUBCOMMANDS = ("explain", "license", "diff", "badge", "init", "schema")
 SCHEMAS = {"report": "report.schema.json", "manifest": "manifest.schema.json", "waivers": "waivers.schema.json",
            "checklist": "checklist.schema.json", "mot": "mot-mof.schema.json"}
 """The published JSON schemas `audit schema NAME` prints (what a wheel user has no repository for)."""
@@ -245,6 +241,7 @@ def schema(name: str) -> None:
 
 COMMANDS: dict[str, Callable[..., None]] = {"run": run, "explain": explain, "license": license_, "diff": diff,
                                             "badge": badge, "init": init, "schema": schema}
+SUBCOMMANDS = tuple(name for name in COMMANDS if name != "run")
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
@@ -253,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         print("audit: error: no release given: 'audit TARGET' audits a folder, a git repository (with --rev) "
               "or hf://OWNER/NAME; 'audit --help' lists the commands and options", file=sys.stderr)
         raise SystemExit(2)
-    if args[0] not in SUBCOMMANDS and args[0] != "run":
+    if args[0] not in COMMANDS:
         args.insert(0, "run")
     try:
         options = vars(_parser().parse_args(args))

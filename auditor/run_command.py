@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.errors import AuditorError, UsageError
 from auditor.escape import printable
+from auditor.formats import FORMATS
 from auditor.output_file import OutputError, check_destination, path_inside, refuse_release_file, write_output
 
 if TYPE_CHECKING:
     from auditor.sources import Inventory, Source
 
-OUTPUT_FORMATS = ("text", "json", "markdown", "html", "sarif", "junit", "mot")
+OUTPUT_FORMATS = tuple(FORMATS)
 FAIL_ON = ("blocked", "missing", "partial", "never")
-EXTRA_OUTPUTS = ("json", "sarif", "junit", "markdown", "html", "mot")
+EXTRA_OUTPUTS = tuple(name for name in FORMATS if name != "text")
 """Formats that may be written beside the main report in the same run (`--sarif FILE --json FILE`)."""
 
 
@@ -62,10 +63,12 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None,
     from auditor.detectors.interface import DetectorSettings
     from auditor.detectors.python_batch import available_cores
     from auditor.evaluation.checklist import bundled_checklists, load_checklist
-    from auditor.formats import FORMATS
     from auditor.gate import failing_requirements, waiver_gate_note
+    from auditor.manifest.model import read_manifest_file
+    from auditor.project_config import ProjectConfig, read_project_config
     from auditor.result_cache import default_cache_folder
     from auditor.sources import open_source
+    from auditor.waivers import read_waivers_file, shipped_waivers
 
     cache_folder = None if no_cache else default_cache_folder()
     source = open_source(target, rev, offline)
@@ -76,10 +79,6 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None,
         raise UsageError("only --output may be '-' (standard output); give --json, --sarif, ... a file")
     inside = _output_inside(output, target)
     inside_extra = [_output_inside(path, target) for _, path in outputs]
-    from auditor.manifest.model import read_manifest_file
-    from auditor.project_config import ProjectConfig, read_project_config
-    from auditor.waivers import load_waivers, read_waivers_file
-
     inventory = _revision_listing(source, output, inside) if rev is not None and output and inside else \
         source.inventory()
     config = ProjectConfig() if isolated else read_project_config(inventory, bundled_checklists(), OUTPUT_FORMATS,
@@ -90,11 +89,7 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None,
     loaded = load_checklist(checklist, cache_folder)
     waiver_list = read_waivers_file(waivers) if waivers is not None else None
     if waiver_list is None and config.waivers is not None and not no_release_waivers:
-        waiver_file = inventory.get(config.waivers)
-        assert waiver_file is not None  # read_project_config checked that it is there
-        if waiver_file.text is None:
-            raise UsageError(f"waivers {printable(config.waivers)}: not a readable text file")
-        waiver_list = load_waivers(waiver_file.text, printable(config.waivers), origin="release")
+        waiver_list = shipped_waivers(inventory, config.waivers)
     if config.described() and not quiet:
         print(f"audit: settings from {printable(config.described())} (flags win; --isolated ignores them)",
               file=sys.stderr)

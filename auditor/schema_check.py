@@ -65,6 +65,9 @@ def check_cached(data: Any, text: str, schema_name: str, prefix: str, error: typ
     bundled checklists, validated on every run otherwise). Only success is remembered."""
     from auditor.result_cache import ResultCache
 
+    if cache_folder is None:
+        check(data, schema_name, prefix, error)
+        return
     schema_text = (bundled_dir("schemas") / schema_name).read_bytes()
     cache: ResultCache[bool] = ResultCache(cache_folder, "valid-" + schema_name.split(".")[0], bool)
     key = cache.key(text, hashlib.sha256(schema_text).hexdigest())

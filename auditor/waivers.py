@@ -21,6 +21,7 @@ from auditor.escape import printable
 from auditor.findings import Finding
 from auditor.report import PASSING, Report, WaiverResult
 from auditor.schema_check import load_checked_yaml
+from auditor.sources.interface import Inventory
 
 DEFAULT_WAIVERS_FILE = ".osaid-waivers.yaml"
 
@@ -53,6 +54,16 @@ def load_waivers(text: str, shown: str, origin: WaiverOrigin = "user") -> list[W
         waivers.append(Waiver(entry["id"], entry["reason"], entry["approved_by"], expires, shown,
                               lines[index] if index < len(lines) else None, origin))
     return waivers
+
+
+def shipped_waivers(inventory: Inventory, path: str = DEFAULT_WAIVERS_FILE) -> list[Waiver]:
+    """The waivers a release ships at `path` (none if it has no such file)."""
+    artifact = inventory.get(path)
+    if artifact is None:
+        return []
+    if artifact.text is None:
+        raise BadWaiversError(f"waivers {printable(path)}: not a readable text file")
+    return load_waivers(artifact.text, printable(path), origin="release")
 
 
 def read_waivers_file(path: Path) -> list[Waiver]:

@@ -143,6 +143,7 @@ def _python_assignments(text: str) -> frozenset[str]:
         names.update(target.id.lower() for target in targets if isinstance(target, ast.Name))
     return frozenset(names)
 
+
 def first_key_line(text: str, keys: list[str]) -> int | None:
     """Line of the first training key, written as `key:`, `"key":` or `key =`."""
     alternatives = "|".join(re.escape(key).replace("_", "[_-]") for key in keys)

@@ -87,20 +87,8 @@ def _start(tasks: list[tuple[str, str, str]], jobs: int) -> tuple[Iterator[Roles
     single_threaded = threading.active_count() == 1
     method = "fork" if single_threaded and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
-    return pool.map(_classify_task, tasks, chunksize=CHUNK_FILES), pool
-
-
-def _classify_many(tasks: list[tuple[str, str, str]], jobs: int) -> list[Roles]:
-    results, pool = _start(tasks, jobs)
-    try:
-        return list(results)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-
-
-def _classify_task(task: tuple[str, str, str]) -> Roles:
-    return classify_source(*task)
+    suffixes, stems, texts = zip(*tasks, strict=True)
+    return pool.map(classify_source, suffixes, stems, texts, chunksize=CHUNK_FILES), pool
 
 
 def _cache(settings: DetectorSettings) -> ResultCache[Roles]:

@@ -244,7 +244,7 @@ _CLASSIFIED: weakref.WeakKeyDictionary[Artifact, tuple[RoleMatch, ...] | None] =
 
 def classify(artifact: Artifact) -> tuple[RoleMatch, ...] | None:
     """The roles of a `.py` or `.ipynb` artifact, sorted by role; None when it cannot be analysed.
-    Computed once per audit (`classify_all` fills it for the whole release, from the cache and in
+    Computed once per audit (`python_batch.PythonBatch` fills it for the whole release, from the cache and in
     worker processes): the scripts detector asks again for every file a script launches."""
     if artifact not in _CLASSIFIED:
         text = artifact.text

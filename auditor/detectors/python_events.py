@@ -114,7 +114,8 @@ _DECLARATIONS = frozenset({ast.Import, ast.ImportFrom, ast.FunctionDef, ast.Asyn
 _LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.alias)
 _LEAF_TYPES = frozenset(c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, _LEAVES))
 """The concrete classes of `_LEAVES`: a set lookup by exact type instead of an isinstance per child."""
-_NO_CHILDREN = frozenset({"ctx", "type_comment", "lineno", "col_offset", "end_lineno", "end_col_offset"})
+_NO_CHILDREN = frozenset({"ctx", "type_comment"})
+"""Fields that never hold a node with events (positions are attributes, not fields)."""
 
 
 @cache

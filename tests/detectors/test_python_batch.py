@@ -98,14 +98,24 @@ def test_a_corrupt_cache_entry_is_recomputed_not_trusted(tmp_path: Path, run_cli
 def test_workers_are_spawned_not_forked_while_another_thread_runs(tmp_path: Path) -> None:
     import threading
 
-    tasks = [(".py", f"part_{n}", TRAINER.format(steps=n)) for n in range(python_batch.PARALLEL_MIN_FILES)]
-    serial = python_batch._classify_many(tasks, jobs=1)
+    from auditor.detectors import python_code
+    from auditor.detectors.interface import DetectorSettings
+    from auditor.sources.local import LocalFolderSource
+
+    release = make_release(tmp_path / "release", files=python_batch.PARALLEL_MIN_FILES + 6)
+
+    def roles(jobs: int) -> list:
+        files = [a for a in LocalFolderSource(release).inventory().files() if a.suffix == ".py"]
+        python_batch.PythonBatch(files, DetectorSettings(None, jobs)).finish()
+        return [python_code.classify(artifact) for artifact in files]
+
+    serial = roles(1)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert python_batch._classify_many(tasks, jobs=2) == serial
+        assert threading.active_count() > 1 and roles(2) == serial
     finally:
         stop.set()
         other.join()
-    assert all(roles and roles[0].role == "training-code" for roles in serial)
+    assert sum(1 for found in serial if found and found[0].role == "training-code") == 24
