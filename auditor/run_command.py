@@ -21,6 +21,7 @@ from auditor.formats import FORMATS
 from auditor.output_file import OutputError, check_destination, path_inside, refuse_release_file, write_output
 
 if TYPE_CHECKING:
+    from auditor.formats.target_summary import TargetOutcome
     from auditor.sources import Inventory, Source
 
 OUTPUT_FORMATS = tuple(FORMATS)
@@ -38,17 +39,24 @@ def run(target: list[str], output: Path | None, format: str, quiet: bool, **opti
     if several and not quiet and format not in (None, "text", "markdown"):
         raise UsageError(f"several targets need --format text or markdown (or -q), not {format}: "
                          "audit one target per run for the others")
-    codes = []
+    from auditor.formats.target_summary import TargetOutcome, summary_table_markdown, summary_table_text
+
+    codes, outcomes = [], []
     for position, one in enumerate(target):
         if several and position and not quiet:
             sys.stdout.write("\n")
         try:
-            codes.append(_run_one(one, output=output, format=format, quiet=quiet, **options))
+            outcome = _run_one(one, output=output, format=format, quiet=quiet, **options)
+            codes.append(1 if outcome.failing else 0)
         except AuditorError as error:
             if not several:
                 raise
             print(f"audit: error: {printable(str(error))}", file=sys.stderr)
             codes.append(error.exit_code)
+            outcome = TargetOutcome(one, None, error=str(error))
+        outcomes.append(outcome)
+    if several and not quiet:
+        sys.stdout.write("\n" + (summary_table_markdown if format == "markdown" else summary_table_text)(outcomes))
     if max(codes) != 0:
         raise SystemExit(max(codes))
 
@@ -56,13 +64,15 @@ def run(target: list[str], output: Path | None, format: str, quiet: bool, **opti
 def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None, format: str | None,
              output: Path | None, fail_on: str | None, color: bool | None, waivers: Path | None,
              no_release_waivers: bool, manifest: Path | None, verify_hashes: bool, no_cache: bool, jobs: int | None,
-             quiet: bool = False, verbose: bool = False, isolated: bool = False, **extra_outputs: Path | None) -> int:
-    """Audit one release; 1 when its gate fails, else 0. Flags left unset take the release's own
-    settings (`project_config`), then the defaults."""
+             quiet: bool = False, verbose: bool = False, isolated: bool = False,
+             **extra_outputs: Path | None) -> TargetOutcome:
+    """Audit one release and apply its gate. Flags left unset take the release's own settings
+    (`project_config`), then the defaults."""
     from auditor.audit import run_audit
     from auditor.detectors.interface import DetectorSettings
     from auditor.detectors.python_batch import available_cores
     from auditor.evaluation.checklist import bundled_checklists, load_checklist
+    from auditor.formats.target_summary import TargetOutcome
     from auditor.gate import failing_requirements, waiver_gate_note
     from auditor.manifest.model import read_manifest_file
     from auditor.project_config import ProjectConfig, read_project_config
@@ -109,7 +119,8 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None,
     for (name, path), path_inside_target in zip(outputs, inside_extra, strict=True):
         extra = FORMATS[name](fail_on=fail_on, verbose=verbose).render(report, color=False, width=80)
         write_output(path, extra, may_replace=refuse_release_file if path_inside_target is not None else None)
-    failing = failing_requirements(report, fail_on)
+    failing = tuple(failing_requirements(report, fail_on))
+    outcome = TargetOutcome(target, report, failing, fail_on)
     if quiet:
         count = len(failing)
         gate = f"gate failed on {count} requirement{'s' if count > 1 else ''}" if failing else "gate passed"
@@ -123,11 +134,11 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None,
     if failing:
         if not quiet:
             print(f"audit: gate failed (--fail-on {fail_on}): {', '.join(failing)}", file=sys.stderr)
-        return 1
+        return outcome
     note = waiver_gate_note(report, fail_on)
     if note and not quiet:
         print(f"audit: {printable(note)}", file=sys.stderr)
-    return 0
+    return outcome
 
 
 class _StageClock:

@@ -14,7 +14,8 @@ from typing import ClassVar
 
 from auditor.escape import printable
 from auditor.formats.interface import ReportFormat
-from auditor.formats.wording import VERDICT_TEXT, evidence_lines, location, todo_items
+from auditor.formats.todo import todo_groups
+from auditor.formats.wording import VERDICT_TEXT, evidence_lines, location
 from auditor.gate import waiver_gate_note
 from auditor.licenses.interface import LicenseDeclaration
 from auditor.report import STATUSES, Report, RequirementResult
@@ -360,13 +361,16 @@ def _data_items(report: Report) -> list[str]:
 
 
 def _todo(report: Report) -> list[str]:
-    todo = todo_items(report)
-    if not todo:
+    groups = todo_groups(report)
+    if not groups:
         return ['<p>Nothing to do: every requirement is satisfied or referenced.</p>']
-    out = ['<ol class="todo">']
-    for t in todo:
-        out.append(f"<li><code>{_e(t.requirement)}</code> {_badge(t.status)} {_e(t.action)}</li>")
-    out.append("</ol>")
+    out = []
+    for group in groups:
+        out += [f"<h3>{_e(group.title)}</h3>", '<ol class="todo">']
+        for t in group.items:
+            names = ", ".join(f"<code>{_e(name)}</code>" for name in t.requirements)
+            out.append(f"<li>{names} {_badge(t.status)} {_e(t.action)}</li>")
+        out.append("</ol>")
     return out
 
 

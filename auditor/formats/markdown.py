@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from auditor.formats.blockers import Blocker, licence_blockers
 from auditor.formats.interface import ReportFormat
 from auditor.formats.markdown_escape import markdown_text, markdown_url
-from auditor.formats.wording import VERDICT_TEXT, evidence_lines, location, todo_items
+from auditor.formats.todo import todo_groups
+from auditor.formats.wording import VERDICT_TEXT, evidence_lines, location
 from auditor.gate import waiver_gate_note
 from auditor.report import Report
 
@@ -28,11 +30,16 @@ class MarkdownFormat(ReportFormat):
         waived = waiver_gate_note(report, self.fail_on)
         if waived:
             out += [f"**Note: {markdown_text(waived)}.**", ""]
-        todo = todo_items(report)
-        if todo:
+        groups = todo_groups(report)
+        if groups:
             out += ["## To do", ""]
-            out += [f"- [ ] **{t.requirement}** [{t.status}] {markdown_text(t.action)}" for t in todo]
-            out.append("")
+            for group in groups:
+                out += [f"### {group.title}", ""]
+                out += [f"- [ ] **{', '.join(t.requirements)}** [{t.status}] {markdown_text(t.action)}"
+                        for t in group.items]
+                out.append("")
+        blockers = licence_blockers(report)
+        out += _blockers(blockers)
         for group_id, group_title in report.checklist.groups:
             rows = [r for r in report.requirements if r.group == group_id]
             if not rows:
@@ -40,7 +47,8 @@ class MarkdownFormat(ReportFormat):
             out += [f"## {markdown_text(group_title)}", "", "| Requirement | Status | Evidence and reasons |",
                     "|---|---|---|"]
             for r in rows:
-                details = "<br>".join(markdown_text(line) for line in evidence_lines(r, self.verbose))
+                details = "<br>".join(markdown_text(line) for line in evidence_lines(r, self.verbose,
+                                                                                       bool(blockers)))
                 out.append(f"| {r.id}{'' if r.required else ' (optional)'} | **{r.status}** | {details} |")
             out.append("")
         data_items = [i for r in report.requirements for i in r.items]
@@ -60,6 +68,8 @@ class MarkdownFormat(ReportFormat):
                     f"{d.license_class} |" for d in report.licenses]
             out.append("")
             for d in report.licenses:
+                if any(b.declaration is d for b in blockers):
+                    continue
                 for c in d.restrictions:
                     where = markdown_text(location(d.path, c.line_start, c.line_end))
                     out.append(f"- {c.code} **{c.kind}** at {where} (freedom to {c.freedom}, OSD {c.osd}): "
@@ -74,3 +84,22 @@ class MarkdownFormat(ReportFormat):
                     for f in report.findings]
             out.append("")
         return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _blockers(blockers: list[Blocker]) -> list[str]:
+    """Each restricting licence once, with what it blocks and every clause under it."""
+    if not blockers:
+        return []
+    out = ["## Blockers", ""]
+    for b in blockers:
+        d = b.declaration
+        out += [f"### {markdown_text(d.name)} at {markdown_text(location(d.path, d.line))}", "",
+                f"Blocks: {', '.join(b.requirements)}.", ""]
+        for kind in b.kinds:
+            out.append(f"- {kind.code} **{kind.kind}** (takes away the freedom to {kind.freedom}, OSD {kind.osd}):")
+            out += [f"  - {markdown_text(location(d.path, c.line_start, c.line_end))}: \"{markdown_text(c.text)}\""
+                    for c in kind.clauses]
+        out += [f"- {r.code} at {markdown_text(location(d.path, r.line_start, r.line_end))}: {markdown_text(r.text)}"
+                for r in d.reasons]
+        out.append("")
+    return out

@@ -1,4 +1,4 @@
-"""Words shared by the human formats (text, markdown, html): verdicts, statuses, evidence lines, to-dos.
+"""Words shared by the human formats (text, markdown, html): verdicts, statuses, evidence lines.
 
 Every string from the release (or a checklist file) is passed through `printable` here; each format
 then escapes for its own markup.
@@ -6,10 +6,9 @@ then escapes for its own markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from auditor.escape import printable
-from auditor.report import Report, RequirementResult, Status
+from auditor.formats.blockers import TERMS_CODES
+from auditor.report import RequirementResult
 
 VERDICT_TEXT = {
     "open-source-ai": "OPEN SOURCE AI",
@@ -31,9 +30,11 @@ def location(path: str | None, line: int | None = None, line_end: int | None = N
     return f"{shown}:{line}" if line else shown
 
 
-def evidence_lines(r: RequirementResult, every: bool = False) -> list[str]:
+def evidence_lines(r: RequirementResult, every: bool = False, blockers_listed: bool = False) -> list[str]:
     """The lines under a requirement: its evidence, DI items, licence and reasons, most useful first.
-    The first MAX_EVIDENCE_LINES of the strongest evidence, or, with `every`, all of it."""
+    The first MAX_EVIDENCE_LINES of the strongest evidence, or, with `every`, all of it. With
+    `blockers_listed` (the report explains each restricting licence once, in its Blockers section), a
+    restriction is named with where it stands, not spelled out again."""
     lines: list[str] = []
     shown = list(r.evidence) if every else [e for e in r.evidence if e.strength == "present"] or list(r.evidence)
     limit = len(shown) if every else MAX_EVIDENCE_LINES
@@ -45,7 +46,9 @@ def evidence_lines(r: RequirementResult, every: bool = False) -> list[str]:
     if r.license is not None:
         lines.append(f"licence: {printable(r.license.label)} [{r.license.license_class}]")
     for reason in r.reasons:
-        if reason.code != "OSAID-R005":
+        if blockers_listed and reason.code in TERMS_CODES:
+            lines.append(f"! blocked by the terms at {location(reason.path, reason.line)} (see Blockers)")
+        elif reason.code != "OSAID-R005":
             lines.append(f"! {printable(reason.message)}")
     return lines
 
@@ -64,26 +67,3 @@ def _item_lines(r: RequirementResult) -> list[str]:
     if not_found:
         lines.append(f"not found in any document: {', '.join(not_found)}")
     return lines
-
-
-@dataclass(frozen=True)
-class TodoItem:
-    """One step of the to-do list; `action` is already through `printable`."""
-
-    requirement: str
-    status: Status
-    action: str
-
-
-def todo_items(report: Report) -> list[TodoItem]:
-    """What to do for every requirement that is not satisfied, required first."""
-    pending = [r for r in report.requirements if r.status not in ("satisfied", "referenced")]
-    pending.sort(key=lambda r: (not r.required, ("blocked", "missing", "partial").index(r.status), r.id))
-    todo = []
-    for r in pending:
-        action = r.remediation
-        missing_items = [i.id for i in r.items if i.status == "not-found"]
-        if missing_items:
-            action = f"cover {', '.join(missing_items)}. {action}"
-        todo.append(TodoItem(r.id, r.status, printable(action)))
-    return todo

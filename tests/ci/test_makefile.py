@@ -163,6 +163,10 @@ def test_make_demo_audits_every_example(project: Path) -> None:
     result = make(project, "demo")
     assert result.returncode == 0, result.stderr
     releases = sorted(p.name for p in (ROOT / "fixtures" / "releases").iterdir() if p.is_dir())
-    assert re.findall(r"^== fixtures/releases/(.+)/$", result.stdout, re.MULTILINE) == releases
+    assert re.findall(r"^Target: fixtures/releases/(.+)/  ", result.stdout, re.MULTILINE) == releases
     assert result.stdout.count("Verdict: ") == len(releases)
+    # It ends with one summary row per release, on one screen.
+    table = result.stdout[result.stdout.rindex("Summary of "):].splitlines()
+    assert [row.split()[0] for row in table[-len(releases):]] == [f"fixtures/releases/{r}/" for r in releases]
+    assert len(table) <= 24
 

@@ -227,3 +227,18 @@ def test_several_targets_are_reported_in_turn_with_the_worst_exit_code(run_cli) 
     assert missing.exit_code == 2 and missing.stdout.count("\n") == 1 and "no such file or folder" in missing.stderr
     refused = run_cli(RELEASES / "open-release", RELEASES / "llama-style", "--format", "json")
     assert refused.exit_code == 2 and "several targets need --format text or markdown" in refused.stderr
+
+
+def test_several_targets_end_with_a_summary_table_one_row_each(run_cli) -> None:
+    result = run_cli(RELEASES / "open-release", RELEASES / "llama-style", "/nonexistent/release")
+    assert result.exit_code == 2
+    summary = result.stdout[result.stdout.rindex("Summary of 3 targets"):].splitlines()
+    header = next(i for i, line in enumerate(summary) if line.startswith("Target "))
+    rows = [line.split() for line in summary[header + 1:]]
+    assert rows[0][1:] == ["open-source-ai", "I", "7/0/0/0/0", "passed"]
+    assert rows[1][1:] == ["not-open-source-ai", "none", "0/0/0/2/5", "failed", "(7)"]
+    assert rows[2][:2] == ["/nonexistent/release", "error:"]
+    assert rows[0][0] == str(RELEASES / "open-release")  # a long target widens its column, whole
+    markdown = run_cli(RELEASES / "open-release", RELEASES / "llama-style", "--format", "markdown").stdout
+    assert "| not-open-source-ai | none | 0/0/0/2/5 | failed \\(7\\) |" in markdown
+    assert "Summary of" not in run_cli(RELEASES / "open-release", "--fail-on", "never").stdout
