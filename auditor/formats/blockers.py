@@ -45,13 +45,11 @@ def licence_blockers(report: Report) -> list[Blocker]:
         for d in r.license.declarations:
             if d.license_class == "restricted":
                 blocked.setdefault(_key(d), []).append(r.id)
-    seen: set[tuple[str, int | None, str]] = set()
     blockers = []
     for d in report.licenses:
-        key = _key(d)
-        if key in blocked and key not in seen:
-            seen.add(key)
-            blockers.append(Blocker(d, tuple(blocked[key]), clause_kinds(d)))
+        requirements = blocked.pop(_key(d), None)  # popped: a declaration listed twice is one blocker
+        if requirements:
+            blockers.append(Blocker(d, tuple(requirements), clause_kinds(d)))
     return blockers
 
 

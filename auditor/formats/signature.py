@@ -23,7 +23,9 @@ HEAD_BYTES = 4096
 MOT_MARK = f"# Model Openness Tool release YAML written by {TOOL_NAME}"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_TEXT = re.compile(r"\AVerdict: [^\n]*\nTarget: .*\nOpen weights: (?:yes|no)  \u00b7  MOF class reached: ", re.DOTALL)
+# The verdict line, the glossary lines indented under it (a MOF verdict explains MOF), the target.
+_TEXT = re.compile(r"\AVerdict: [^\n]*\n(?:  [^\n]*\n)*Target: .*\nOpen weights: (?:yes|no)  \u00b7  "
+                   r"MOF class reached: ", re.DOTALL)
 _MARKDOWN = re.compile(r"\A# OSAID audit: [^\n]*\n\n\*\*Verdict: [^\n]*\*\* \(checklist `[^`\n]*`; "
                        r"open weights: (?:yes|no); MOF class reached: ")
 _HTML = re.compile(r'\A<!DOCTYPE html>\n<html lang="en">\n<head>\n(?:<meta [^\n]*>\n)*?'

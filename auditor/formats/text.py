@@ -19,7 +19,7 @@ from rich.text import Text
 
 from auditor.escape import printable
 from auditor.findings import finding_code
-from auditor.formats.blockers import Blocker, clause_kinds, licence_blockers
+from auditor.formats.blockers import Blocker, ClauseKind, clause_kinds, licence_blockers
 from auditor.formats.glossary import Glossary
 from auditor.formats.interface import ReportFormat
 from auditor.formats.text_layout import clipped, line_ranges, shorten_urls, wrap
@@ -45,13 +45,16 @@ class _Page:
         text = shorten_urls(text)
         hanging = indent if hanging is None else hanging
         self.lines += [Text(line, style=style) for line in wrap(text, self.width, indent, hanging)]
-        for explanation in self.glossary.explain(text):
-            self.lines += [Text(line, style="dim") for line in wrap(explanation, self.width, hanging + 2)]
+        self._explain(text, hanging + 2)
 
     def add_styled(self, *parts: tuple[str, str]) -> None:
         """A short line in several styles (a status and a name), never wrapped."""
         self.lines.append(Text.assemble(*parts))
-        self.glossary.explain("".join(part for part, _ in parts))
+        self._explain("".join(part for part, _ in parts), 2)
+
+    def _explain(self, text: str, indent: int) -> None:
+        for explanation in self.glossary.explain(text):
+            self.lines += [Text(line, style="dim") for line in wrap(explanation, self.width, indent)]
 
     def title(self, text: str) -> None:
         self.lines += [Text(), Text(text, style="bold")]
@@ -102,8 +105,7 @@ class TextFormat(ReportFormat):
             shown: set[tuple[int, int, str]] = set()  # one clause may be of two kinds: quoted once
             for kind in b.kinds:
                 count = len(kind.clauses)
-                lines = line_ranges(kind.lines)
-                page.add(f"- {kind.kind} ({kind.code}), line{'s' if count > 1 or '-' in lines else ''} {lines}"
+                page.add(f"- {kind.kind} ({kind.code}), {_lines_phrase(kind)}"
                          + (f", {count} clauses" if count > 1 else "")
                          + f": {finding_code(kind.code).summary} It takes away the freedom to {kind.freedom} "
                            f"(OSD {kind.osd}).", indent=4, hanging=6)
@@ -145,9 +147,8 @@ class TextFormat(ReportFormat):
             page.add(f"{location(d.path, d.line)}  {printable(d.id or d.name)} [{d.license_class}]"
                      + ("  (see Blockers)" if id(d) in in_blockers else ""), indent=2, hanging=4)
             if id(d) not in in_blockers and d.restrictions:
-                page.add("clauses: " + ", ".join(
-                    f"{k.kind} (line{'s' if len(k.clauses) > 1 else ''} {line_ranges(k.lines)})"
-                    for k in clause_kinds(d)), indent=4, hanging=6)
+                page.add("clauses: " + ", ".join(f"{k.kind} ({_lines_phrase(k)})" for k in clause_kinds(d)),
+                         indent=4, hanging=6)
             for reason in () if id(d) in in_blockers else d.reasons:
                 page.add(f"{location(d.path, reason.line_start, reason.line_end)} {reason.code}: "
                          f"{printable(reason.text)}", indent=4, hanging=6)
@@ -164,6 +165,12 @@ class TextFormat(ReportFormat):
                 number += 1
                 page.add(f"{number}. {', '.join(item.requirements)} [{item.status}]: {item.action}",
                          indent=4, hanging=7)
+
+
+def _lines_phrase(kind: ClauseKind) -> str:
+    """`line 9`, `lines 3, 6, 8-21`: where a kind's clauses start."""
+    lines = line_ranges(kind.lines)
+    return f"line{'s' if ',' in lines or '-' in lines else ''} {lines}"
 
 
 def _count(number: int, noun: str) -> str:

@@ -114,3 +114,10 @@ def test_wrapping_keeps_words_whole_and_urls_shorten_to_their_host_and_name() ->
     assert short_url(url) == "https://huggingface.co/\u2026/v1_6-sample.txt"
     assert short_url("https://x.org/a") == "https://x.org/a"
     assert line_ranges([3, 6, 8, 9, 10, 6, 25]) == "3, 6, 8-10, 25"
+
+
+def test_a_term_in_the_verdict_line_is_explained_under_it() -> None:
+    report = run_audit(LocalFolderSource(RELEASES / "open-release"), load_checklist("mof-1.0"))
+    lines = TextFormat().render(report).splitlines()
+    assert lines[0] == "Verdict: MOF Class I (open science)"
+    assert "MOF is the Model Openness Framework" in lines[1]
