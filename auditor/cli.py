@@ -176,10 +176,10 @@ def explain(code: str) -> None:
 
 def license_(files: list[Path], format: str) -> None:
     """Identify licence texts and cite every clause that restricts use, study, modification or sharing."""
-    from auditor.formats.license_files import AnalysedFile, render_license_json, render_license_text
+    from auditor.formats.license_files import render_license_json, render_license_text
     from auditor.licenses.local_files import analyse_license_file
 
-    analysed = [AnalysedFile(str(path), analyse_license_file(path)) for path in files]
+    analysed = [analyse_license_file(path) for path in files]
     render = render_license_json if format == "json" else render_license_text
     sys.stdout.write(render(analysed))
     if any(f.analysis.license_class in ("restricted", "unknown") for f in analysed):

@@ -2,29 +2,46 @@
 
 A file the user names is read as they name it; the files a pointer in it names are read only from
 the same folder, never through a symbolic link, only when they are regular files of at most
-TEXT_LIMIT bytes (a FIFO is never waited on). A PDF is read as text by `pdf_text`.
+TEXT_LIMIT bytes (a FIFO is never waited on). A PDF is read as text by `pdf_text`. A document that
+only mentions licences (a README) is read as one (`documents`), not as a licence.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.artifacts.pdf_text import MAX_PDF_BYTES, is_pdf, pdf_text
 from auditor.errors import AuditorError
 from auditor.escape import printable
 from auditor.licenses.analysis import LicenseAnalysis, analyse_license_text
+from auditor.licenses.documents import DocumentReading, document_analysis, document_reason, read_document
 from auditor.licenses.pointers import resolve_pointer
 from auditor.sources.interface import TEXT_LIMIT
 
 _SIBLING_LIMIT = max(TEXT_LIMIT, MAX_PDF_BYTES)
 
 
-def analyse_license_file(path: Path) -> LicenseAnalysis:
-    analysis = analyse_license_text(read_license_file(path), path.name)
-    pointer = resolve_pointer(analysis, lambda name: _sibling_text(path.parent, name))
-    return pointer.analysis if pointer is not None else analysis
+@dataclass(frozen=True)
+class AnalysedFile:
+    path: str
+    analysis: LicenseAnalysis
+    document: DocumentReading | None = None
+    """Set when the file is a document that mentions licences; `analysis` then grants nothing."""
+
+
+def analyse_license_file(path: Path) -> AnalysedFile:
+    text = read_license_file(path)
+    analysis = analyse_license_text(text, path.name)
+    sibling = functools.partial(_sibling_text, path.parent)
+    why = document_reason(text, path.name, analysis)
+    if why is not None:
+        return AnalysedFile(str(path), document_analysis(), read_document(text, why, sibling))
+    pointer = resolve_pointer(analysis, sibling)
+    return AnalysedFile(str(path), pointer.analysis if pointer is not None else analysis)
 
 
 def read_license_file(path: Path) -> str:
