@@ -21,8 +21,9 @@ from auditor.output_file import OutputError, check_destination, write_output
 from auditor.run_command import EXTRA_OUTPUTS, FAIL_ON, OUTPUT_FORMATS, run
 
 SCHEMAS = {"report": "report.schema.json", "manifest": "manifest.schema.json", "waivers": "waivers.schema.json",
-           "checklist": "checklist.schema.json", "mot": "mot-mof.schema.json"}
-"""The published JSON schemas `audit schema NAME` prints (what a wheel user has no repository for)."""
+           "checklist": "checklist.schema.json", "mot": "mot-mof.schema.json", "census": "census-schema.sql"}
+"""The published schemas `audit schema NAME` prints (what a wheel user has no repository for): JSON
+schemas, and the census database's SQL."""
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
 
 
@@ -35,14 +36,20 @@ def _environment_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in TRUE_WORDS
 
 
-def _jobs(value: str) -> int:
-    try:
-        jobs = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 1 <= jobs <= 256:
-        raise argparse.ArgumentTypeError(f"{jobs} is not between 1 and 256")
-    return jobs
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{number} is not between {low} and {high}")
+        return number
+    return parse
+
+
+_jobs = _whole_number(1, 256)
 
 
 USAGE = """audit [run] TARGET... [options]   audit releases (run is the default command)
@@ -51,7 +58,10 @@ USAGE = """audit [run] TARGET... [options]   audit releases (run is the default 
        audit diff OLD.json NEW.json     what got worse or better between two reports
        audit badge REPORT.json [-o SVG] an SVG badge of the verdict and the MOF class
        audit init TARGET [--force]      write a draft release.yaml to complete
-       audit schema report|manifest|waivers|checklist|mot   print a published JSON schema"""
+       audit schema report|manifest|waivers|checklist|mot|census   print a published schema
+       audit fleet TARGETS.txt --db DB  audit many releases into a database (or --hub-top N)
+       audit fleet report DB [-f html]  the census of a fleet database
+       audit history DB TARGET          one target's audits over time, and what changed"""
 EPILOG = """exit codes:
   0  the gate passes (every required requirement has a status --fail-on accepts)
   1  the gate fails; for 'license', a restricted or unknown text; for 'diff', something got worse
@@ -64,6 +74,7 @@ environment:
   OSAID_AUDIT_NO_CACHE=1          as --no-cache
   OSAID_AUDIT_NO_RELEASE_WAIVERS=1  as --no-release-waivers
   OSAID_AUDIT_HUB_TIMEOUT         seconds a Hub request may take
+  DASK_*                          the Dask client's settings, for 'audit fleet --dask'
   NO_COLOR                        no colour in the text report
 
 'audit CMD --help' shows a command's own options; 'audit explain all' lists every finding code."""
@@ -122,6 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--isolated", action="store_true",
                      help="Ignore the release's own settings (.osaid-audit.toml, [tool.osaid-audit] in its "
                           "pyproject.toml).")
+    run.add_argument("--db", type=Path, metavar="DB",
+                     help="Also record the audit in this fleet database (audit history DB TARGET shows it).")
     run.add_argument("--version", action="version", version=f"osaid-audit {__version__}")
 
     explain = commands.add_parser("explain", help="explain a finding code",
@@ -156,9 +169,63 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="Overwrite an existing manifest.")
     schema = commands.add_parser("schema", help="print a published JSON schema",
                                  description="Print the JSON schema of a report, a release manifest, a waivers "
-                                             "file, a checklist or a Model Openness Tool YAML.")
+                                             "file, a checklist or a Model Openness Tool YAML, or the SQL "
+                                             "schema of a census database (census).")
     schema.add_argument("name", metavar="NAME", choices=sorted(SCHEMAS), help=", ".join(sorted(SCHEMAS)))
+    _fleet_parsers(commands)
     return parser
+
+
+def _fleet_parsers(commands: argparse._SubParsersAction) -> None:
+    from auditor.fleet.commands import CENSUS_FORMATS, DEFAULT_HUB_RATE
+    from auditor.fleet.engine import DEFAULT_TIMEOUT
+
+    fleet = commands.add_parser(
+        "fleet", help="audit many releases into a database",
+        usage="audit fleet [TARGETS.txt] --db DB [--hub-top N] [--hub-search QUERY] [options]\n"
+              "       audit fleet report DB [--format html|json|csv|markdown] [--output FILE]",
+        description="Audit every target of a file (one per line: a folder, hf://OWNER/NAME[@REV], or a git "
+                    "repository and --rev REV) and/or the Hub's most-downloaded models, on local worker "
+                    "processes or a Dask cluster, keeping each audit in a SQLite database. A rerun skips "
+                    "targets already audited at the same revision with this tool version. Exit 1 when "
+                    "any target's audit failed (each failure is a row too).")
+    fleet.add_argument("targets_file", metavar="TARGETS.txt", nargs="?", type=Path, help="The targets file.")
+    fleet.add_argument("--db", type=Path, required=True, help="The census database (created when absent).")
+    fleet.add_argument("--hub-top", type=_whole_number(1, 100_000), metavar="N",
+                       help="Also audit the Hub's N most-downloaded models.")
+    fleet.add_argument("--hub-search", metavar="QUERY",
+                       help="Also audit the Hub's models matching QUERY, most downloaded first (up to --hub-top, "
+                            "default 1000).")
+    fleet.add_argument("--workers", "-w", type=_jobs, default=os.cpu_count() or 1,
+                       help="Local worker processes (default: one per core).")
+    fleet.add_argument("--dask", metavar="ADDRESS",
+                       help="Run each audit as a task on this Dask scheduler (tcp://HOST:8786); needs "
+                            "pip install 'osaid-audit[fleet]'.")
+    fleet.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                       help=f"Seconds one audit may take before it is recorded as an error (default: "
+                            f"{DEFAULT_TIMEOUT:g}).")
+    fleet.add_argument("--hub-rate", type=float, default=DEFAULT_HUB_RATE,
+                       help=f"Hub requests per second for all workers together (default: {DEFAULT_HUB_RATE:g}; "
+                            "0: no limit); on a 429 every worker pauses.")
+    fleet.add_argument("--refresh", action="store_true", help="Audit every target again, even one already audited.")
+    fleet.add_argument("--checklist", default="osaid-1.0", help="The checklist (default: osaid-1.0).")
+    fleet.add_argument("--no-cache", action="store_true", help="Neither read nor write the cache of per-file results.")
+
+    report = commands.add_parser("fleet-report", help=argparse.SUPPRESS, prog="audit fleet report",
+                                 description="The census of a fleet database: counts by verdict and MOF class, "
+                                             "the commonest blockers, and a table of targets.")
+    report.add_argument("db", metavar="DB", type=Path, help="The census database.")
+    report.add_argument("--format", "-f", choices=CENSUS_FORMATS, default="markdown",
+                        help="html (charts, a sortable table, each target's JSON report beside it), json, csv "
+                             "or markdown (default).")
+    report.add_argument("--output", "-o", type=Path, help="Write the census to this file ('-': standard output).")
+
+    history = commands.add_parser("history", help="one target's audits over time",
+                                  description="Each audit of TARGET in a fleet database (or recorded with "
+                                              "audit TARGET --db DB), and what changed between them.")
+    history.add_argument("db", metavar="DB", type=Path, help="The census database.")
+    history.add_argument("target", metavar="TARGET", help="The target, as audited (a folder, hf://OWNER/NAME).")
+    history.add_argument("--format", "-f", choices=("text", "json"), default="text", help="Output format.")
 
 
 def explain(code: str) -> None:
@@ -233,15 +300,36 @@ def init(target: str, checklist: str, output: Path | None, force: bool) -> None:
 
 
 def schema(name: str) -> None:
-    """Print a published JSON schema."""
-    from auditor.resources import bundled_dir
+    """Print a published JSON schema, or the census database's SQL schema."""
+    from auditor.resources import bundled_dir, package_data
 
-    sys.stdout.write((bundled_dir("schemas") / SCHEMAS[name]).read_text(encoding="utf-8"))
+    path = package_data(SCHEMAS[name]) if name == "census" else bundled_dir("schemas") / SCHEMAS[name]
+    sys.stdout.write(path.read_text(encoding="utf-8"))
+
+
+def fleet(**options: object) -> None:
+    from auditor.fleet.commands import fleet as run_fleet
+
+    run_fleet(**options)
+
+
+def fleet_report(**options: object) -> None:
+    from auditor.fleet.commands import fleet_report as report
+
+    report(**options)
+
+
+def history(**options: object) -> None:
+    from auditor.fleet.commands import history as show
+
+    show(**options)
 
 
 COMMANDS: dict[str, Callable[..., None]] = {"run": run, "explain": explain, "license": license_, "diff": diff,
-                                            "badge": badge, "init": init, "schema": schema}
-SUBCOMMANDS = tuple(name for name in COMMANDS if name != "run")
+                                            "badge": badge, "init": init, "schema": schema, "fleet": fleet,
+                                            "fleet-report": fleet_report, "history": history}
+SUBCOMMANDS = tuple(name.replace("-", " ") for name in COMMANDS if name != "run")
+"""As the usage line spells them (`fleet-report` is typed `audit fleet report`)."""
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
@@ -250,14 +338,17 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         print("audit: error: no release given: 'audit TARGET' audits a folder, a git repository (with --rev) "
               "or hf://OWNER/NAME; 'audit --help' lists the commands and options", file=sys.stderr)
         raise SystemExit(2)
-    if args[0] not in COMMANDS:
+    if args[:2] == ["fleet", "report"]:
+        args[:2] = ["fleet-report"]
+    elif args[0] not in COMMANDS:
         args.insert(0, "run")
     try:
         options = vars(_parser().parse_args(args))
         command = COMMANDS[options.pop("command")]
+        if command in (run, fleet):
+            options["no_cache"] |= _environment_flag("OSAID_AUDIT_NO_CACHE")
         if command is run:
             options["no_release_waivers"] |= _environment_flag("OSAID_AUDIT_NO_RELEASE_WAIVERS")
-            options["no_cache"] |= _environment_flag("OSAID_AUDIT_NO_CACHE")
         command(**options)
     except AuditorError as error:
         print(f"audit: error: {printable(str(error))}", file=sys.stderr)

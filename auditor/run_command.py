@@ -64,7 +64,7 @@ def run(target: list[str], output: Path | None, format: str, quiet: bool, **opti
 def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None, format: str | None,
              output: Path | None, fail_on: str | None, color: bool | None, waivers: Path | None,
              no_release_waivers: bool, manifest: Path | None, verify_hashes: bool, no_cache: bool, jobs: int | None,
-             quiet: bool = False, verbose: bool = False, isolated: bool = False,
+             quiet: bool = False, verbose: bool = False, isolated: bool = False, db: Path | None = None,
              **extra_outputs: Path | None) -> TargetOutcome:
     """Audit one release and apply its gate. Flags left unset take the release's own settings
     (`project_config`), then the defaults."""
@@ -113,6 +113,10 @@ def _run_one(target: str, rev: str | None, offline: bool, checklist: str | None,
                            settings=DetectorSettings(cache_folder, jobs or available_cores()))
     if clock is not None:
         clock.report()
+    if db is not None:
+        from auditor.fleet.commands import record_single_audit
+
+        record_single_audit(db, target, rev, inventory, report)
     use_color = color if color is not None else (output is None and sys.stdout.isatty()
                                                  and "NO_COLOR" not in os.environ)
     width = 80 if not sys.stdout.isatty() or output is not None else min(os.get_terminal_size().columns, 120)

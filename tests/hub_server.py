@@ -13,6 +13,7 @@ the server closes, and nothing is ever sent that was not generated within a boun
 
 Served (``{type}`` is ``models`` or ``datasets``; revisions and tree paths may be URL-quoted with ``%2F``):
 
+- ``GET /api/models?search=&sort=downloads&limit=`` (models by ``FakeRepo.downloads``, paged).
 - ``GET /api/{type}/{repo_id}[/revision/{rev}]`` (``?blobs=true`` adds ``size``, ``blobId``, ``lfs``; ``?expand=x``
   keeps only ``_id``, ``id`` and the listed properties).
 - ``GET /api/{type}/{repo_id}/tree/{rev}[/{path}]?recursive=&expand=&cursor=`` paged by ``page_size`` with a
@@ -151,6 +152,7 @@ class FakeRepo:
     gated: bool = False
     private: bool = False
     card_data: dict[str, Any] | None = None
+    downloads: int = 0
 
     def __post_init__(self) -> None:
         if self.repo_type not in ("model", "dataset"):
@@ -411,6 +413,7 @@ class HubServer:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in separate writes: no delayed-ACK stall between
     server_version = "FakeHub/1.0"
     sys_version = ""
 
@@ -503,6 +506,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, headers: dict[str, str]) -> None:
         authed = self._authenticate(headers.get("authorization"))
         segs = self._raw_path.split("/")[1:]
+        if segs == ["api", "models"] and self._method == "GET":
+            return self._list_models(authed)
         if len(segs) >= 3 and segs[0] == "api" and segs[1] in ("models", "datasets"):
             repo_type = segs[1][:-1]
             repo, rest = self._find_repo(repo_type, segs[2:], authed)
@@ -633,6 +638,25 @@ class _Handler(BaseHTTPRequestHandler):
             )
             headers["Link"] = f'<{next_url}>; rel="next"'
         self._send_json(200, page, headers)
+
+    def _list_models(self, authed: bool) -> None:
+        """``GET /api/models?search=&sort=downloads&limit=&cursor=``: public models (private ones only
+        with a token), most downloaded first when sorted so, paged by ``page_size`` (or ``limit``)."""
+        search = (self._query.get("search") or [""])[0].lower()
+        models = [r for r in self.hub._repos.values()
+                  if r.repo_type == "model" and (authed or not r.private) and search in r.repo_id.lower()]
+        if (self._query.get("sort") or [""])[0] == "downloads":
+            models.sort(key=lambda r: (-r.downloads, r.repo_id))
+        size = min(_int(self._query.get("limit"), self.hub.page_size), self.hub.page_size)
+        cursor = _int(self._query.get("cursor"), 0)
+        page = models[cursor : cursor + size]
+        headers = {}
+        if cursor + size < len(models):
+            params = {k: v[0] for k, v in self._query.items() if k != "cursor"}
+            params["cursor"] = str(cursor + size)
+            headers["Link"] = f'<{self.hub.url}/api/models?{urlencode(params)}>; rel="next"'
+        self._send_json(200, [{"_id": r.repo_id, "id": r.repo_id, "modelId": r.repo_id, "downloads": r.downloads,
+                               "private": r.private, "sha": r.commit_sha()} for r in page], headers)
 
     def _file_entry(self, sha: str, path: str, f: FakeFile, expand: bool) -> dict[str, Any]:
         entry: dict[str, Any] = {"type": "file", "oid": f.git_oid, "size": f.length, "path": path}

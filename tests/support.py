@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASES = ROOT / "fixtures" / "releases"
@@ -48,3 +51,23 @@ def tree_digest(root: Path) -> str:
             elif path.is_symlink():
                 digest.update(os.fsencode(os.readlink(path)))
     return digest.hexdigest()
+
+
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--enable-logging=stderr", "--v=0"]
+NEEDS_CHROMIUM = pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium on PATH nor /usr/bin/chromium (as "
+                                    "root, 'make browser INSTALL_BROWSER=1' installs Debian's)")
+
+
+def chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium with its own profile, its log on stderr."""
+    return subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def console_errors(stderr: str) -> list[str]:
+    """The page's console errors (a script error, a Content-Security-Policy refusal) in Chromium's log."""
+    return [line for line in stderr.splitlines()
+            if ("CONSOLE" in line and ("ERROR" in line or "Content Security Policy" in line)) or "Uncaught" in line]

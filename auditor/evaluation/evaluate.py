@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from auditor import __version__
@@ -44,7 +45,7 @@ def evaluate(checklist: Checklist, inventory: Inventory, detection: Detection,
         if not by_component[component]:
             by_component[component] = [e for s in stand_ins for e in by_component[s]]
 
-    mof = checklist if checklist.verdict == "mof-class" else load_checklist(MOF_CHECKLIST)
+    mof = checklist if checklist.verdict == "mof-class" else _bundled_mof_checklist()
     components = tuple(
         evaluate_component(r.components[0], by_component[r.components[0]], declarations, r.licenses,
                            manifest.broken.get(r.components[0]), manifest.mismatched.get(r.components[0]))
@@ -161,3 +162,8 @@ def _restriction_findings(requirements: tuple[RequirementResult, ...]) -> set[Fi
                                      line=reason.line_start, line_end=reason.line_end))
     return findings
 
+
+@functools.cache
+def _bundled_mof_checklist() -> Checklist:
+    """Read once per process: a fleet's worker evaluates thousands of releases against it."""
+    return load_checklist(MOF_CHECKLIST)

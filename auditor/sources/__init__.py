@@ -8,8 +8,10 @@ from auditor.errors import BadTargetError
 from auditor.sources.interface import Artifact, ArtifactKind, Inventory, Source, Target
 
 
-def open_source(target: str, revision: str | None = None, offline: bool = False) -> Source:
-    """The source for a command-line target: `hf://...`, a git repository with `revision`, or a folder."""
+def open_source(target: str, revision: str | None = None, offline: bool = False,
+                hub_endpoint: str | None = None) -> Source:
+    """The source for a command-line target: `hf://...`, a git repository with `revision`, or a folder.
+    `hub_endpoint` replaces HF_ENDPOINT (a fleet's workers use the endpoint of the fleet)."""
     from auditor.sources.hub_target import is_hub_target, parse_hub_target
 
     if is_hub_target(target):
@@ -20,7 +22,7 @@ def open_source(target: str, revision: str | None = None, offline: bool = False)
             from auditor.sources.hub_cache import HubCacheSource
             return HubCacheSource(hub_target)
         from auditor.sources.hub import HubSource
-        return HubSource(hub_target)
+        return HubSource(hub_target, endpoint=hub_endpoint)
     if revision is not None:
         from auditor.sources.git import GitRevisionSource
         return GitRevisionSource(target, revision)

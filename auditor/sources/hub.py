@@ -39,6 +39,7 @@ from auditor.sources.hub_answers import (
     transport_failure,
 )
 from auditor.sources.hub_http import IDENTITY, bounded, bounded_session
+from auditor.sources.hub_pacing import pace, rate_limited
 from auditor.sources.hub_target import HubTarget
 from auditor.sources.interface import Artifact, Inventory, Source, Target
 
@@ -83,9 +84,9 @@ T = TypeVar("T")
 
 
 class HubSource(Source):
-    def __init__(self, target: HubTarget, token: str | None = None) -> None:
+    def __init__(self, target: HubTarget, token: str | None = None, endpoint: str | None = None) -> None:
         self._target = target
-        self._endpoint = (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+        self._endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self._token = token if token is not None else os.environ.get("HF_TOKEN") or None
         self._seconds = request_seconds()
         self._api = HfApi(endpoint=self._endpoint, token=self._token or False, headers=IDENTITY)
@@ -281,6 +282,7 @@ class HubSource(Source):
                               f"{self._seconds * AUDIT_DEADLINES:g} s)")
         self._requests += 1
         self._ranged_requests += ranged
+        pace()
         bounded_session()
         with bounded(min(self._seconds, left), byte_limit):
             return request()
@@ -373,8 +375,21 @@ def _with_retries(call: Callable[[], T]) -> T:
                 raise
             if attempt == RETRIES - 1:
                 raise _Retry(status) from None
-        except _Retry:
+            if status == 429:
+                rate_limited(_retry_after(error.response) or BACKOFF_SECONDS * 2 ** attempt)
+        except _Retry as retry:
             if attempt == RETRIES - 1:
                 raise
+            if retry.status == 429:
+                rate_limited(BACKOFF_SECONDS * 2 ** attempt)
         time.sleep(BACKOFF_SECONDS * 2 ** attempt)
     raise AssertionError("unreachable")
+
+
+def _retry_after(response: httpx2.Response | None) -> float | None:
+    """The seconds of a Retry-After header (its date form is not read: the back-off applies)."""
+    raw = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None

@@ -216,6 +216,14 @@ def test_schema_prints_the_published_schema(run_cli, name: str) -> None:
     assert run_cli("schema", "nope").exit_code == 2
 
 
+def test_schema_census_prints_the_sql_the_database_is_made_of(run_cli, tmp_path) -> None:
+    import sqlite3
+
+    sql = run_cli("schema", "census").stdout
+    assert "PRAGMA user_version" in sql and "CREATE TABLE IF NOT EXISTS audits" in sql
+    sqlite3.connect(tmp_path / "made.sqlite").executescript(sql)  # it is the schema, as it is run
+
+
 def test_several_targets_are_reported_in_turn_with_the_worst_exit_code(run_cli) -> None:
     quiet = run_cli(RELEASES / "open-release", RELEASES / "llama-style", "-q")
     assert quiet.exit_code == 1

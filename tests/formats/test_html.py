@@ -4,13 +4,11 @@ real headless Chromium (screenshot and DOM dump)."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from support import RELEASES, ROOT
+from support import NEEDS_CHROMIUM, RELEASES, ROOT, chromium, console_errors
 
 from auditor.audit import run_audit
 from auditor.evaluation.checklist import load_checklist
@@ -21,12 +19,7 @@ from auditor.report import Report
 from auditor.sources.local import LocalFolderSource
 
 BUNDLED = sorted(p for p in RELEASES.iterdir() if p.is_dir())
-CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 OUTPUT = ROOT / "test-output"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--enable-logging=stderr", "--v=0"]
-
 
 def audit(path: Path) -> Report:
     return run_audit(LocalFolderSource(path), load_checklist("osaid-1.0"))
@@ -135,18 +128,7 @@ def test_a_hostile_file_name_is_escaped(tmp_path: Path) -> None:
     assert hostile in " ".join(page.text)
 
 
-def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=60, check=False)
-
-
-def _console_errors(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if ("CONSOLE" in line and "ERROR" in line) or "Uncaught" in line]
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium on PATH nor /usr/bin/chromium (as root, "
-                                                  "'make browser INSTALL_BROWSER=1' installs Debian's)")
+@NEEDS_CHROMIUM
 @pytest.mark.parametrize("release", ["llama-style", "open-release"])
 def test_chromium_renders_the_page(release: str, tmp_path: Path) -> None:
     report = audit(RELEASES / release)
@@ -156,17 +138,17 @@ def test_chromium_renders_the_page(release: str, tmp_path: Path) -> None:
     screenshot = OUTPUT / f"report-{release}.png"
     screenshot.unlink(missing_ok=True)
 
-    shot = _chromium([f"--screenshot={screenshot}", "--window-size=1280,2000", page.as_uri()],
+    shot = chromium([f"--screenshot={screenshot}", "--window-size=1280,2000", page.as_uri()],
                      tmp_path / "profile-screenshot")
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.exists() and screenshot.stat().st_size > 10 * 1024
-    assert not _console_errors(shot.stderr), _console_errors(shot.stderr)
+    assert not console_errors(shot.stderr), console_errors(shot.stderr)
 
-    dump = _chromium(["--dump-dom", page.as_uri()], tmp_path / "profile-dom")
+    dump = chromium(["--dump-dom", page.as_uri()], tmp_path / "profile-dom")
     assert dump.returncode == 0, dump.stderr[-2000:]
     assert VERDICT_TEXT[report.verdict] in dump.stdout
     assert '<html lang="en">' in dump.stdout
-    assert not _console_errors(dump.stderr), _console_errors(dump.stderr)
+    assert not console_errors(dump.stderr), console_errors(dump.stderr)
 
 
 def test_links_in_evidence_are_clickable_http_only_and_escaped(tmp_path: Path) -> None:

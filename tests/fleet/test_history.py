@@ -1,0 +1,45 @@
+"""`audit TARGET --db DB` records single audits; `audit history DB TARGET` shows them and what changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from support import RELEASES
+
+
+def test_a_ci_gate_keeps_its_release_history(run_cli, tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(RELEASES / "open-release", release)
+    db = tmp_path / "history.sqlite"
+    assert run_cli(release, "--db", db, "-q").exit_code == 0
+    assert run_cli(release, "--db", db, "-q").exit_code == 0  # the same revision: kept once
+    (release / "LICENSE").write_text((RELEASES / "llama-style" / "LICENSE").read_text())
+    assert run_cli(release, "--db", db, "-q").exit_code == 1
+
+    shown = run_cli("history", db, release)
+    assert shown.exit_code == 0, shown.stderr
+    blocks = shown.stdout.strip().split("\n\n")
+    assert len(blocks) == 2
+    assert "open-source-ai, MOF class I" in blocks[0] and "content:" in blocks[0]
+    assert "not-open-source-ai" in blocks[1]
+    assert "changes since the audit before:" in blocks[1] and "Verdict: open-source-ai -> not-open-source-ai" \
+        in blocks[1] and "satisfied -> blocked" in blocks[1] and "Result: worse" in blocks[1]
+
+    audits = json.loads(run_cli("history", db, release, "--format", "json").stdout)["audits"]
+    assert [a["verdict"] for a in audits] == ["open-source-ai", "not-open-source-ai"]
+    assert audits[0]["revision"] != audits[1]["revision"] and audits[0]["changes"] is None
+
+
+def test_an_unknown_target_or_database_is_one_line(run_cli, tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite"
+    run_cli(RELEASES / "open-release", "--db", db, "-q")
+    unknown = run_cli("history", db, "hf://org/other")
+    assert unknown.exit_code == 2 and unknown.stderr.count("\n") == 1 and "no audit of hf://org/other" in unknown.stderr
+    absent = run_cli("history", tmp_path / "absent.sqlite", "x")
+    assert absent.exit_code == 2 and "no such census database" in absent.stderr
+    report = run_cli("fleet", "report", tmp_path / "absent.sqlite")
+    assert report.exit_code == 2 and report.stderr.count("\n") == 1
+    nothing = run_cli("fleet", "--db", db)
+    assert nothing.exit_code == 2 and "--hub-top" in nothing.stderr
