@@ -11,12 +11,13 @@ weights only, a `license: other` card). Each run is `audit fleet --hub-top N` in
 with a new database and a new, empty cache folder (OSAID_AUDIT_CACHE), as a first census on a new
 machine runs: the per-file cache fills as the census goes, so the second repo with the same
 Apache-2.0 text reads it from the cache, as it would on the real Hub where thousands of repos ship
-the same licence files. `--no-cache` measures every audit doing all its work instead. `--hub-rate
-0`: the fake Hub has no limit to respect. Time is the child's wall clock, from its start to its exit
-(interpreter, imports, the listing, worker start-up included). Memory: every worker process (the
-pool's workers, or Dask's worker processes) is sampled every 0.2 s; its peak is VmHWM from /proc,
-and "RSS by quarter" is the largest RSS among the workers when a quarter, a half, three quarters and
-all of the repos were in the database, which shows whether a worker's memory grows over a census.
+the same licence files. `--no-cache` measures every audit doing all its work instead. By default
+`--hub-rate 0`: the fake Hub has no limit to respect; `--hub-rate R` shows the budget binding. Time
+is the child's wall clock, from its start to its exit (interpreter, imports, the listing, worker
+start-up included). Memory: every worker process (the pool's workers, or Dask's worker processes) is
+sampled every 0.2 s; its peak is VmHWM from /proc, and "RSS by quarter" is the largest RSS among the
+workers when a quarter, a half, three quarters and all of the repos were in the database, which
+shows whether a worker's memory grows over a census.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def _rows(db: Path) -> int:
 
 
 def run_census(hub: HubServer, repos: int, engine: str, workers: int, folder: Path,
-               cache: bool) -> dict[str, object]:
+               cache: bool, hub_rate: float) -> dict[str, object]:
     db = folder / f"{engine}-{workers}.sqlite"
     cache_folder = folder / f"cache-{engine}-{workers}"
     settings = {"HF_ENDPOINT": hub.url, "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HOME": str(folder / "hf"),
@@ -104,7 +105,8 @@ def run_census(hub: HubServer, repos: int, engine: str, workers: int, folder: Pa
     if not cache:
         settings["OSAID_AUDIT_NO_CACHE"] = "1"
     env = {**os.environ, **settings}
-    command = [sys.executable, "-m", "auditor", "fleet", "--hub-top", str(repos), "--db", str(db), "--hub-rate", "0"]
+    command = [sys.executable, "-m", "auditor", "fleet", "--hub-top", str(repos), "--db", str(db),
+               "--hub-rate", str(hub_rate)]
     cluster = None
     if engine == "dask":
         from distributed import LocalCluster
@@ -141,9 +143,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--engines", nargs="+", default=["local", "dask"], choices=["local", "dask"])
     parser.add_argument("--no-cache", action="store_true", help="no per-file cache: every audit does all its work")
+    parser.add_argument("--hub-rate", type=float, default=0, help="the fleet's Hub budget, requests/s (0: none)")
     options = parser.parse_args()
     cached = "no cache" if options.no_cache else "a new cache folder"
-    print(f"{options.repos} fake-Hub repos, {os.cpu_count()} cores; each census in a new database with {cached}\n")
+    budget = f"--hub-rate {options.hub_rate:g}" if options.hub_rate else "no Hub budget"
+    print(f"{options.repos} fake-Hub repos, {os.cpu_count()} cores, {budget}; each census in a new database "
+          f"with {cached}\n")
     print("| engine | workers | seconds | repos/s | peak RSS per worker (MiB) "
           "| worker RSS at 1/4, 1/2, 3/4, 4/4 (MiB) |")
     print("|---|---:|---:|---:|---:|---|")
@@ -151,7 +156,8 @@ def main() -> None:
             HubServer(generated_repos(options.repos), token=None, page_size=1000) as hub:
         for engine in options.engines:
             for workers in options.workers:
-                result = run_census(hub, options.repos, engine, workers, Path(temp), not options.no_cache)
+                result = run_census(hub, options.repos, engine, workers, Path(temp), not options.no_cache,
+                                    options.hub_rate)
                 quarters = ", ".join(f"{q:.0f}" for q in result["quarters_mib"])
                 print(f"| {engine} | {workers} | {result['seconds']:.1f} | {result['rate']:.1f} | "
                       f"{result['peak_mib']:.0f} | {quarters} |", flush=True)
