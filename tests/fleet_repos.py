@@ -64,3 +64,26 @@ def audit_or_die(task):  # noqa: ANN001, ANN201 - the local pool's task, for the
     if task.location.endswith("/die"):
         os._exit(3)
     return audit_one(task)
+
+
+def pause_the_fleet(seconds: float) -> float:
+    """A Dask task: this worker is told 429 and pauses (every worker, through the scheduler)."""
+    from auditor.fleet.dask_engine import _install_worker_pacer
+    from auditor.sources.hub_pacing import rate_limited
+
+    _install_worker_pacer(0)
+    rate_limited(seconds)
+    return seconds
+
+
+def time_a_turn() -> float:
+    """A Dask task: how long this worker waits before its next Hub request."""
+    import time
+
+    from auditor.fleet.dask_engine import _install_worker_pacer
+    from auditor.sources.hub_pacing import pace
+
+    _install_worker_pacer(0)
+    started = time.monotonic()
+    pace()
+    return time.monotonic() - started

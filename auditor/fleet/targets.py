@@ -18,6 +18,8 @@ from auditor.sources.hub_target import is_hub_target, parse_hub_target
 
 MAX_TARGETS = 1_000_000
 """Lines read from a targets file: a census of the whole Hub fits, a runaway file does not."""
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""A million targets of a hundred characters each, with room to spare."""
 
 
 @dataclass(frozen=True, order=True)
@@ -34,9 +36,13 @@ class FleetTarget:
 def read_targets_file(path: Path) -> list[FleetTarget]:
     shown = printable(str(path))
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise BadTargetError(f"{shown}: cannot read the targets file ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise BadTargetError(f"{shown}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    lines = data.decode("utf-8", errors="replace").splitlines()
     if len(lines) > MAX_TARGETS:
         raise BadTargetError(f"{shown}: more than {MAX_TARGETS:,} lines")
     targets = []
