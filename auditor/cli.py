@@ -52,6 +52,20 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
 _jobs = _whole_number(1, 256)
 
 
+def _number(low: float, high: float, *, above_low: bool = False) -> Callable[[str], float]:
+    """An argparse type: a number from `low` (or above it) to `high`."""
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if not (low < number if above_low else low <= number) or not number <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not {'above' if above_low else 'at least'} {low:g} "
+                                             f"and at most {high:g}")
+        return number
+    return parse
+
+
 USAGE = """audit [run] TARGET... [options]   audit releases (run is the default command)
        audit explain CODE|all           what a finding code means and how to fix it
        audit license FILE...            identify licence texts and cite their restrictions
@@ -196,15 +210,16 @@ def _fleet_parsers(commands: argparse._SubParsersAction) -> None:
     fleet.add_argument("--hub-search", metavar="QUERY",
                        help="Also audit the Hub's models matching QUERY, most downloaded first (up to --hub-top, "
                             "default 1000).")
-    fleet.add_argument("--workers", "-w", type=_jobs, default=os.cpu_count() or 1,
+    fleet.add_argument("--workers", "-w", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                        help="Local worker processes (default: one per core).")
     fleet.add_argument("--dask", metavar="ADDRESS",
                        help="Run each audit as a task on this Dask scheduler (tcp://HOST:8786); needs "
                             "pip install 'osaid-audit[fleet]'.")
-    fleet.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+    fleet.add_argument("--timeout", type=_number(0, 86_400, above_low=True), default=DEFAULT_TIMEOUT,
+                       metavar="SECONDS",
                        help=f"Seconds one audit may take before it is recorded as an error (default: "
                             f"{DEFAULT_TIMEOUT:g}).")
-    fleet.add_argument("--hub-rate", type=float, default=DEFAULT_HUB_RATE,
+    fleet.add_argument("--hub-rate", type=_number(0, 100_000), default=DEFAULT_HUB_RATE, metavar="RATE",
                        help=f"Hub requests per second for all workers together (default: {DEFAULT_HUB_RATE:g}; "
                             "0: no limit); on a 429 every worker pauses.")
     fleet.add_argument("--refresh", action="store_true", help="Audit every target again, even one already audited.")

@@ -32,7 +32,7 @@ def test_a_ci_gate_keeps_its_release_history(run_cli, tmp_path: Path) -> None:
     assert audits[0]["revision"] != audits[1]["revision"] and audits[0]["changes"] is None
 
 
-def test_an_unknown_target_or_database_is_one_line(run_cli, tmp_path: Path) -> None:
+def test_an_unknown_target_database_or_option_is_one_line(run_cli, tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite"
     run_cli(RELEASES / "open-release", "--db", db, "-q")
     unknown = run_cli("history", db, "hf://org/other")
@@ -43,3 +43,6 @@ def test_an_unknown_target_or_database_is_one_line(run_cli, tmp_path: Path) -> N
     assert report.exit_code == 2 and report.stderr.count("\n") == 1
     nothing = run_cli("fleet", "--db", db)
     assert nothing.exit_code == 2 and "--hub-top" in nothing.stderr
+    for option in (["--timeout", "0"], ["--hub-rate", "-1"], ["--workers", "0"], ["--hub-top", "x"]):
+        bad = run_cli("fleet", tmp_path / "targets.txt", "--db", db, *option)
+        assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and option[0] in bad.stderr
