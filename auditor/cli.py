@@ -98,7 +98,8 @@ DESCRIPTION = "Audit an AI model release against the Open Source AI Definition (
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="audit", usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
+    # prog: a command's own help says "usage: audit history ...", not the top-level usage glued to it.
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True, prog="audit")
     run = commands.add_parser("run", help="audit a release (the default command)", usage=USAGE,
                               description=DESCRIPTION, epilog=EPILOG,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -206,10 +207,11 @@ def _fleet_parsers(commands: argparse._SubParsersAction) -> None:
     fleet.add_argument("targets_file", metavar="TARGETS.txt", nargs="?", type=Path, help="The targets file.")
     fleet.add_argument("--db", type=Path, required=True, help="The census database (created when absent).")
     fleet.add_argument("--hub-top", type=_whole_number(1, 100_000), metavar="N",
-                       help="Also audit the Hub's N most-downloaded models.")
+                       help="Also audit the Hub's N most-downloaded models (with --hub-search: the N most "
+                            "downloaded of those that match).")
     fleet.add_argument("--hub-search", metavar="QUERY",
-                       help="Also audit the Hub's models matching QUERY, most downloaded first (up to --hub-top, "
-                            "default 1000).")
+                       help="Also audit the Hub's models matching QUERY, most downloaded first (the first "
+                            "--hub-top of them, default 1000).")
     fleet.add_argument("--workers", "-w", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                        help="Local worker processes (default: one per core).")
     fleet.add_argument("--dask", metavar="ADDRESS",
@@ -240,6 +242,7 @@ def _fleet_parsers(commands: argparse._SubParsersAction) -> None:
                                               "audit TARGET --db DB), and what changed between them.")
     history.add_argument("db", metavar="DB", type=Path, help="The census database.")
     history.add_argument("target", metavar="TARGET", help="The target, as audited (a folder, hf://OWNER/NAME).")
+    history.add_argument("--rev", help="The git revision the target was audited at (as in the targets file).")
     history.add_argument("--format", "-f", choices=("text", "json"), default="text", help="Output format.")
 
 

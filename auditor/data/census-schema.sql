@@ -1,8 +1,9 @@
 -- The census database of `audit fleet` (SQLite), schema version 1 (PRAGMA user_version).
--- One row in `audits` per audit run; a failed audit is a row too, with `error` set. A target's
--- current state is its newest row (highest id) for a tool version and checklist. A successful
--- audit of a target at a revision, tool version and checklist is kept once: a rerun skips it,
--- `--refresh` replaces it.
+-- One row in `audits` per state of a target that was audited; a failed audit is a row too, with
+-- `error` set. A target's current state is its newest row (highest id). A rerun skips a target
+-- whose newest row is a success at the same revision, tool version and checklist; `--refresh`
+-- replaces that newest row. A target that goes back to an earlier revision gets a new row, so
+-- its history keeps every change.
 
 CREATE TABLE IF NOT EXISTS audits (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a report link stays its own
@@ -18,8 +19,6 @@ CREATE TABLE IF NOT EXISTS audits (
     seconds           REAL,           -- how long the audit took in its worker
     ran_at            TEXT NOT NULL   -- when it finished, UTC, ISO 8601
 );
-CREATE UNIQUE INDEX IF NOT EXISTS audits_once
-    ON audits (target, revision, tool_version, checklist_id) WHERE error IS NULL;
 CREATE INDEX IF NOT EXISTS audits_by_target ON audits (target, id);
 
 CREATE TABLE IF NOT EXISTS requirement_statuses (

@@ -21,7 +21,6 @@ from auditor.fleet.census_formats import count_tables
 from auditor.fleet.svg_charts import bar_chart
 from auditor.sources.hub_target import is_hub_target, parse_hub_target
 
-HUB_PAGE = "https://huggingface.co/"
 CSS = """
 body { margin: 0 auto; max-width: 1200px; padding: 24px; color: #1b1f24;
   font: 15px/1.45 system-ui, "Segoe UI", Roboto, Arial, "DejaVu Sans", sans-serif; }
@@ -60,8 +59,10 @@ _SCRIPT_HASH = base64.b64encode(hashlib.sha256(SORT_SCRIPT.encode()).digest()).d
 CSP = f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{_SCRIPT_HASH}'"
 
 
-def census_html(census: Census, report_links: dict[int, str] | None = None) -> str:
-    """The page; `report_links` maps an audit id to the relative path of its JSON report."""
+def census_html(census: Census, report_links: dict[int, str] | None = None,
+                hub: str = "https://huggingface.co") -> str:
+    """The page; `report_links` maps an audit id to the relative path of its JSON report, and Hub
+    targets link to their page on `hub` (the endpoint they were audited on)."""
     links = report_links or {}
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
@@ -79,7 +80,8 @@ def census_html(census: Census, report_links: dict[int, str] | None = None) -> s
             *(f'<th scope="col">{h}</th>' for h in ("Target", "Verdict", "MOF class", "Blocked", "Missing",
                                                     "Partial", "Restricted licences", "Report")),
             "</tr></thead>", "<tbody>"]
-    out += [_target_row(row, links.get(row.audit_id)) for row in census.rows]
+    hub_page = hub.rstrip("/") + "/" if hub.lower().startswith(("https://", "http://")) else None
+    out += [_target_row(row, links.get(row.audit_id), hub_page) for row in census.rows]
     out += ["</tbody></table>", f"<footer><p>osaid-audit {_e(__version__)}</p></footer>",
             f"<script>{SORT_SCRIPT}</script>", "</body></html>"]
     return "\n".join(out) + "\n"
@@ -92,9 +94,9 @@ def _count_table(title: str, counts: tuple[tuple[str, int], ...]) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def _target_row(row: CensusRow, report: str | None) -> str:
+def _target_row(row: CensusRow, report: str | None, hub_page: str | None) -> str:
     verdict = f'<span class="error">error: {_e(row.error)}</span>' if row.error else _e(row.verdict)
-    cells = [_target_cell(row.target), verdict, _e(row.mof_class or ""),
+    cells = [_target_cell(row.target, hub_page), verdict, _e(row.mof_class or ""),
              *(_requirements(row, status) for status in ("blocked", "missing", "partial")),
              _e(" ".join(row.restricted_licences)),
              f'<a href="{_e(quote(report))}">JSON</a>' if report else ""]
@@ -108,13 +110,13 @@ def _requirements(row: CensusRow, status: str) -> str:
     return "<br>".join(_e(req) for req, s in row.failing if s == status)
 
 
-def _target_cell(target: str) -> str:
-    if is_hub_target(target):
+def _target_cell(target: str, hub_page: str | None) -> str:
+    if hub_page is not None and is_hub_target(target):
         try:
             hub = parse_hub_target(target)
         except BadTargetError:  # a row another program wrote: shown, never linked
             return f"<code>{_e(target)}</code>"
-        page = HUB_PAGE + hub.url_prefix + quote(hub.repo_id, safe="/")
+        page = hub_page + hub.url_prefix + quote(hub.repo_id, safe="/")
         return f'<a href="{_e(page)}" rel="noopener noreferrer nofollow">{_e(target)}</a>'
     return f"<code>{_e(target)}</code>"
 

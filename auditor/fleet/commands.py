@@ -9,7 +9,7 @@ from pathlib import Path
 
 from auditor.errors import UsageError
 from auditor.escape import printable
-from auditor.output_file import write_output
+from auditor.output_file import check_destination, write_output
 
 CENSUS_FORMATS = ("html", "json", "csv", "markdown")
 DEFAULT_HUB_RATE = 5.0
@@ -23,7 +23,7 @@ def fleet(targets_file: Path | None, db: Path, hub_top: int | None, hub_search: 
     from auditor import __version__
     from auditor.evaluation.checklist import load_checklist
     from auditor.fleet.run import run_fleet, stderr_line
-    from auditor.fleet.store import CensusStore
+    from auditor.fleet.store import census_store
     from auditor.fleet.targets import collapse, read_targets_file
 
     if targets_file is None and hub_top is None and hub_search is None:
@@ -32,14 +32,23 @@ def fleet(targets_file: Path | None, db: Path, hub_top: int | None, hub_search: 
     if hub_top is not None or hub_search is not None:
         from auditor.fleet.hub_listing import hub_models
 
-        targets = collapse(targets + hub_models(hub_top or 1000, hub_search))
+        listed = hub_models(hub_top or 1000, hub_search)
+        if not listed:
+            matching = f" matching {printable(hub_search)!r}" if hub_search else ""
+            print(f"audit fleet: the Hub listed no models{matching}", file=sys.stderr)
+        targets = collapse(targets + listed)
     loaded = load_checklist(checklist)
-    with CensusStore(db) as store, _engine(dask, workers, hub_rate, timeout) as engine:
+    # The engine first: an unreachable cluster leaves no new database behind.
+    with _engine(dask, workers, hub_rate, timeout) as engine, census_store(db) as store:
         tally = run_fleet(targets, store, engine, checklist_id=loaded.id, checklist=checklist,
                           tool_version=__version__, refresh=refresh, use_cache=not no_cache,
                           hub_endpoint=os.environ.get("HF_ENDPOINT") or None,
                           tell=stderr_line if sys.stderr.isatty() else None)
     print(tally.line(), file=sys.stderr)
+    if tally.interrupted:
+        print("audit fleet: interrupted: every finished audit is kept; run the same command again to go on",
+              file=sys.stderr)
+        raise SystemExit(130)
     for target, error in tally.errors[:20]:
         said = error if error.startswith(target) else f"{target}: {error}"
         print(f"audit fleet: {printable(said)}", file=sys.stderr)
@@ -54,38 +63,44 @@ def fleet_report(db: Path, format: str, output: Path | None) -> None:
     from auditor.fleet.census import census
     from auditor.fleet.census_formats import census_csv, census_json, census_markdown
     from auditor.fleet.census_html import census_html
-    from auditor.fleet.store import CensusStore
+    from auditor.fleet.store import census_store
+    from auditor.sources.hub import DEFAULT_ENDPOINT
 
-    with CensusStore(db, create=False) as store:
+    if output is not None and str(output) == "-":
+        output = None
+    if output is not None:
+        check_destination(output)  # a folder or an unwritable place is refused before anything is written
+    with census_store(db, create=False) as store:
         counted = census(store)
         links = _write_reports(store, counted, output) if format == "html" and output is not None else None
+    hub = os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
     rendered = {"json": census_json, "csv": census_csv, "markdown": census_markdown}[format](counted) \
-        if format != "html" else census_html(counted, links)
-    if output is None or str(output) == "-":
+        if format != "html" else census_html(counted, links, hub)
+    if output is None:
         sys.stdout.write(rendered)
     else:
         write_output(output, rendered)
 
 
-def history(db: Path, target: str, format: str) -> None:
+def history(db: Path, target: str, rev: str | None, format: str) -> None:
     """Each audit of one target in a fleet database, and what changed between them."""
     from auditor.fleet.history import history_json, history_text, target_history
-    from auditor.fleet.store import CensusStore
+    from auditor.fleet.store import census_store
 
-    with CensusStore(db, create=False) as store:
-        found = target_history(store, stored_target_name(target))
+    with census_store(db, create=False) as store:
+        found = target_history(store, stored_target_name(target, rev))
     sys.stdout.write(history_json(found) if format == "json" else history_text(found))
 
 
 def record_single_audit(db: Path, target: str, rev: str | None, inventory, report) -> None:  # noqa: ANN001
     """`audit TARGET --db DB`: the audit kept as a fleet would keep it, so `audit history` shows it."""
     from auditor.fleet.revision import release_revision
-    from auditor.fleet.store import CensusStore
+    from auditor.fleet.store import census_store
     from auditor.fleet.task import record_from_report
 
     name = stored_target_name(target, rev)
     revision = release_revision(inventory)
-    with CensusStore(db) as store:
+    with census_store(db) as store:
         store.record(name, record_from_report(name, rev, revision, report))
 
 
@@ -95,7 +110,7 @@ def stored_target_name(target: str, rev: str | None = None) -> str:
     from auditor.sources.hub_target import is_hub_target, parse_hub_target
 
     if is_hub_target(target):
-        return str(FleetTarget(str(parse_hub_target(target))))
+        return str(FleetTarget(str(parse_hub_target(target)).removesuffix("@main")))
     return str(FleetTarget(str(Path(target).resolve()), rev))
 
 
@@ -119,4 +134,8 @@ def _write_reports(store, counted, output: Path) -> dict[int, str]:  # noqa: ANN
         if raw is not None:
             write_output(folder / f"{row.audit_id}.json", raw)
             links[row.audit_id] = f"{folder.name}/{row.audit_id}.json"
+    # Reports an earlier census wrote here and this one does not link (rows replaced since) go.
+    for stale in folder.glob("*.json"):
+        if stale.stem.isdigit() and int(stale.stem) not in links and not stale.is_symlink():
+            stale.unlink()
     return links

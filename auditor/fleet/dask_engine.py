@@ -27,7 +27,7 @@ from auditor.sources.hub_pacing import SharedPacer, install_pacer
 PAUSE_KEY = "osaid-audit-hub-pause-until"
 PAUSE_POLL_SECONDS = 1.0
 """How often a worker reads the cluster's pause: a scheduler round trip per second, not per request."""
-CONNECT_SECONDS = 30
+CONNECT_SECONDS = 10
 
 
 class DaskEngine(Engine):
@@ -39,7 +39,11 @@ class DaskEngine(Engine):
         try:
             self._client = Client(address, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError) as error:
-            raise UsageError(f"cannot reach the Dask scheduler at {printable(address)} ({error})") from None
+            raise UsageError(f"cannot reach the Dask scheduler at {printable(address)} within {CONNECT_SECONDS} s "
+                             f"({error})") from None
+        except (ValueError, TypeError) as error:  # the address itself: no port, an unknown scheme, ...
+            raise UsageError(f"--dask {printable(address)!r}: not a scheduler address such as tcp://HOST:8786 "
+                             f"({printable(str(error))})") from None
         self._client.set_metadata(PAUSE_KEY, 0.0)
         self._timeout = timeout
         self._threads = max(1, sum(self._client.nthreads().values()))

@@ -25,7 +25,7 @@ def target_history(store: CensusStore, target: str) -> list[tuple[StoredAudit, s
         known = store.targets()
         near = [t for t in known if target in t][:3]
         hint = f"; did you mean {', '.join(printable(t) for t in near)}?" if near else \
-            f" (it holds {len(known)} targets: 'audit fleet report DB' lists them)"
+            f" (it holds {len(known)} target{'s' if len(known) != 1 else ''}: 'audit fleet report DB' lists them)"
         raise UnknownTargetError(f"no audit of {printable(target)} in the database{hint}")
     out: list[tuple[StoredAudit, str | None]] = []
     previous: dict[str, Any] | None = None

@@ -26,7 +26,7 @@ def hub_models(top: int, search: str | None = None) -> list[FleetTarget]:
     seconds = request_seconds()
     api = HfApi(endpoint=endpoint, token=token or False, headers=IDENTITY)
     listed: list[FleetTarget] = []
-    with hub_errors(endpoint, "model listing", endpoint, bool(token), seconds):
+    with hub_errors("the Hub listing", "model listing", endpoint, bool(token), seconds):
         models = iter(api.list_models(sort="downloads", search=search, limit=min(top, MAX_LISTED)))
         while len(listed) < top:
             bounded_session()
@@ -34,5 +34,5 @@ def hub_models(top: int, search: str | None = None) -> list[FleetTarget]:
                 model = next(models, None)
             if model is None:
                 break
-            listed.append(hub_target(model.id))
+            listed.append(hub_target(model.id, model.sha))
     return listed

@@ -1,10 +1,11 @@
 """`audit fleet`: audit every target on an engine and keep each record as it arrives.
 
-Resuming is the default: a target already audited at the same revision with the same tool version
-and checklist is skipped. A target pinned to a full commit sha is skipped before any request; any
-other is opened by its worker (one listing request for a Hub repo), which skips it once it knows
-the revision. Records are written by this process only, each in its own transaction, so Ctrl-C
-loses only the audits still running.
+Resuming is the default: a target whose newest audit is a success at the same revision with the
+same tool version and checklist is skipped. A target pinned to a full commit sha, or listed by the
+Hub with its commit, is skipped before any request; any other is opened by its worker (one listing
+request for a Hub repo), which skips it once it knows the revision. A target that went back to an
+earlier revision is audited again: its history is a new row. Records are written by this process
+only, each in its own transaction, so Ctrl-C loses only the audits still running.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class FleetTally:
     skipped: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False
 
     def line(self) -> str:
         done = self.audited + len(self.errors)
@@ -42,16 +44,16 @@ def run_fleet(targets: list[FleetTarget], store: CensusStore, engine: Engine, *,
               hub_endpoint: str | None = None, tell: Callable[[str], None] | None = None) -> FleetTally:
     tally = FleetTally()
     started = time.monotonic()
-    known = {} if refresh else store.known_revisions(tool_version, checklist_id)
+    current = {} if refresh else store.current_revisions(tool_version, checklist_id)
     by_key = {(t.location, t.rev): t for t in targets}
 
     def tasks() -> Iterator[AuditTask]:
         for target in targets:
-            revisions = known.get(str(target), set())
-            if _pinned_sha(target) in revisions:
+            revision = current.get(str(target))
+            if revision is not None and revision in (_pinned_sha(target), target.listed_revision):
                 tally.skipped += 1
                 continue
-            yield AuditTask(target.location, target.rev, checklist, tuple(sorted(revisions)), use_cache,
+            yield AuditTask(target.location, target.rev, checklist, revision, use_cache,
                             hub_endpoint)
 
     try:
@@ -67,6 +69,8 @@ def run_fleet(targets: list[FleetTarget], store: CensusStore, engine: Engine, *,
                 tally.audited += 1
             if tell is not None:
                 tell(f"{target}: {record.error or record.verdict}")
+    except KeyboardInterrupt:  # every finished audit is committed; the engine stops the rest
+        tally.interrupted = True
     finally:
         tally.seconds = time.monotonic() - started
     return tally

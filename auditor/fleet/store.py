@@ -6,6 +6,7 @@ committed on its own as it arrives, so an interrupted census keeps every audit t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
@@ -44,9 +45,22 @@ class StoredAudit:
     """(label, class, restriction kinds) per licence."""
 
 
+@contextlib.contextmanager
+def census_store(path: Path, *, create: bool = True) -> Iterator[CensusStore]:
+    """The store, open for the block; a database that breaks on the way (a table dropped, a disk
+    full) is one line, not a traceback."""
+    try:
+        with CensusStore(path, create=create) as store:
+            yield store
+    except sqlite3.Error as error:
+        raise CensusStoreError(f"{printable(str(path))}: the census database cannot be used ({error})") from None
+
+
 class CensusStore:
     def __init__(self, path: Path, *, create: bool = True) -> None:
         shown = printable(str(path))
+        if path.is_dir():
+            raise CensusStoreError(f"{shown}: is a folder, not a census database")
         if not create and not path.is_file():
             raise CensusStoreError(f"{shown}: no such census database")
         try:
@@ -55,7 +69,10 @@ class CensusStore:
             tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise CensusStoreError(f"{shown}: not a census database ({error})") from None
-        if version not in (0, SCHEMA_VERSION) or (version == 0 and tables):
+        if version == 0 and tables:
+            self._db.close()
+            raise CensusStoreError(f"{shown}: not a census database (an SQLite file with other tables)")
+        if version not in (0, SCHEMA_VERSION):
             self._db.close()
             raise CensusStoreError(f"{shown}: census schema version {version}; this audit writes version "
                                    f"{SCHEMA_VERSION} (use a new --db file)")
@@ -74,24 +91,25 @@ class CensusStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def known_revisions(self, tool_version: str, checklist_id: str) -> dict[str, set[str]]:
-        """Target -> the revisions audited successfully with this tool version and checklist."""
-        known: dict[str, set[str]] = {}
-        for target, revision in self._db.execute(
-                "SELECT target, revision FROM audits WHERE error IS NULL AND tool_version = ? AND checklist_id = ?",
-                (tool_version, checklist_id)):
-            known.setdefault(target, set()).add(revision)
-        return known
+    def current_revisions(self, tool_version: str, checklist_id: str) -> dict[str, str]:
+        """Target -> its revision, for each target whose newest audit is a success with this tool
+        version and checklist (the targets a rerun skips at that revision)."""
+        return dict(self._db.execute(
+            "SELECT a.target, a.revision FROM audits a JOIN (SELECT target, max(id) AS id FROM audits GROUP BY target) "
+            "newest ON a.id = newest.id WHERE a.error IS NULL AND a.tool_version = ? AND a.checklist_id = ?",
+            (tool_version, checklist_id)))
 
     def record(self, target: str, record: AuditRecord, ran_at: dt.datetime | None = None) -> int:
-        """Keep `record` in one transaction (replacing an earlier success at the same revision)."""
+        """Keep `record` in one transaction. A success at the revision, tool version and checklist
+        of the target's newest row replaces that row (the same state audited again); anything
+        else is a new row."""
         when = (ran_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             if record.error is None:
-                db.execute("DELETE FROM audits WHERE target = ? AND revision = ? AND tool_version = ? "
-                           "AND checklist_id = ? AND error IS NULL",
+                db.execute("DELETE FROM audits WHERE id = (SELECT max(id) FROM audits WHERE target = ?) "
+                           "AND revision = ? AND tool_version = ? AND checklist_id = ? AND error IS NULL",
                            (target, record.revision, record.tool_version, record.checklist_id))
             cursor = db.execute(
                 "INSERT INTO audits (target, revision, tool_version, checklist_id, checklist_version, verdict, "

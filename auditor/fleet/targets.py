@@ -3,13 +3,13 @@
 A targets file holds one target per line, as on the command line: a folder, `hf://OWNER/NAME[@REV]`,
 or a git repository followed by `--rev REV`. Blank lines and lines starting with `#` are skipped. A
 folder is read relative to the file's own folder. Targets that name the same release (the same
-folder however spelled, the same Hub repo and revision) collapse to the first.
+folder however spelled, the same Hub repo and revision, `@main` or not) collapse to the first.
 """
 
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import BadTargetError
@@ -28,6 +28,8 @@ class FleetTarget:
     """A resolved folder path or an `hf://` target, as stored in the database."""
     rev: str | None = None
     """A git revision (`--rev`); a Hub revision is part of `location`."""
+    listed_revision: str | None = field(default=None, compare=False)
+    """The commit the Hub listed it at (`--hub-top`): a rerun skips it without asking again."""
 
     def __str__(self) -> str:
         return self.location + (f" --rev {self.rev}" if self.rev else "")
@@ -57,8 +59,8 @@ def collapse(targets: list[FleetTarget]) -> list[FleetTarget]:
     return list(dict.fromkeys(targets))
 
 
-def hub_target(repo_id: str) -> FleetTarget:
-    return FleetTarget(f"hf://{repo_id}")
+def hub_target(repo_id: str, commit: str | None = None) -> FleetTarget:
+    return FleetTarget(f"hf://{repo_id}", listed_revision=commit if isinstance(commit, str) else None)
 
 
 def _parse_line(line: str, base: Path, where: str) -> FleetTarget:
@@ -76,7 +78,12 @@ def _parse_line(line: str, base: Path, where: str) -> FleetTarget:
         if rev is not None:
             raise BadTargetError(f"{where}: give the Hub revision as hf://OWNER/NAME@REVISION, not --rev")
         try:
-            return FleetTarget(str(parse_hub_target(spec)))
+            return FleetTarget(_without_main(str(parse_hub_target(spec))))
         except BadTargetError as error:
             raise BadTargetError(f"{where}: {error}") from None
     return FleetTarget(str((base / spec).resolve()), rev)
+
+
+def _without_main(target: str) -> str:
+    """`hf://x/y@main` is `hf://x/y`: a Hub repo's default branch is `main`."""
+    return target.removesuffix("@main")

@@ -28,8 +28,8 @@ class AuditTask:
     location: str
     rev: str | None
     checklist: str
-    known_revisions: tuple[str, ...] = ()
-    """Revisions of this target the database holds for this tool and checklist: skipped."""
+    current_revision: str | None = None
+    """The revision of the target's newest audit in the database (this tool, this checklist): skipped."""
     use_cache: bool = True
     """Per-file results cached in the worker's cache folder (OSAID_AUDIT_CACHE where the worker runs)."""
     hub_endpoint: str | None = None
@@ -108,7 +108,7 @@ def _audited(task: AuditTask) -> AuditRecord:
     revision = release_revision(inventory)
     cache = _cache_folder() if task.use_cache else None
     checklist = _checklist(task.checklist, cache)
-    if revision in task.known_revisions:
+    if revision == task.current_revision:
         return AuditRecord(task.location, task.rev, revision, "", checklist.id, checklist.version, skipped=True)
     # An adopter's census: a release's own waivers do not excuse it.
     report = run_audit(source, checklist, inventory=inventory, release_waivers=False,

@@ -111,7 +111,7 @@ def test_ctrl_c_keeps_every_finished_audit(hub: HubServer, tmp_path: Path) -> No
         _, stderr = process.communicate(timeout=60)
     finally:
         hub._delays.clear()
-    assert process.returncode == 130 and "audit: interrupted" in stderr and "Traceback" not in stderr
+    assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
     kept = rows(db)
     assert 10 <= len(kept) < 100 and all(row[4] is not None for row in kept)
 
@@ -154,6 +154,10 @@ def test_hub_search_git_revisions_and_pinned_commits(hub: HubServer, tmp_path: P
                      "--workers", "1")
     assert searched.returncode == 0, searched.stderr
     assert {row[0] for row in rows(tmp_path / "s.sqlite")} == {f"hf://lab{i % 7}/model-{i:04d}" for i in range(10, 20)}
+    hub.requests.clear()
+    again = fleet(hub, tmp_path, "--hub-search", "model-001", "--db", str(tmp_path / "s.sqlite"), "--workers", "1")
+    assert "0 audited, 10 already in the database" in again.stderr
+    assert {r.path for r in hub.requests} == {"/api/models"}  # the listing's commits tell: no repo is asked again
 
     repository = tmp_path / "repo"
     repository.mkdir()

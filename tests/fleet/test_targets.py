@@ -13,7 +13,7 @@ from auditor.fleet.targets import FleetTarget, read_targets_file
 def test_targets_file_resolves_and_collapses(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     listed = tmp_path / "targets.txt"
-    listed.write_text("# a census\n\na\n./a/\nhf://org/model\nhf://models/org/model\nhf://org/model@v1\n"
+    listed.write_text("# a census\n\na\n./a/\nhf://org/model\nhf://models/org/model\nhf://org/model@main\nhf://org/model@v1\n"
                       "'repo dir' --rev main\n  \n")
     assert read_targets_file(listed) == [
         FleetTarget(str(tmp_path / "a")), FleetTarget("hf://org/model"), FleetTarget("hf://org/model@v1"),
