@@ -13,8 +13,9 @@ from auditor.output_file import check_destination, write_output
 
 CENSUS_FORMATS = ("html", "json", "csv", "markdown")
 DEFAULT_HUB_RATE = 5.0
-"""Hub requests per second for the whole fleet: 1,500 per five minutes, within what the Hub lets a
-token make; a 429 pauses every worker whatever the rate."""
+"""Hub requests per second for the whole fleet: 1,500 per five minutes. The Hub counts its limits over
+five-minute windows, in buckets (API calls, file resolves) that depend on the account
+(huggingface.co/docs/hub/rate-limits); whatever the rate, a 429 pauses every worker."""
 
 
 def fleet(targets_file: Path | None, db: Path, hub_top: int | None, hub_search: str | None, workers: int,
