@@ -22,6 +22,7 @@ from auditor.manifest.hashes import verify_hashes as verify_hashes_of
 from auditor.manifest.model import MANIFEST_FILE, Manifest, read_manifest
 from auditor.mot.compare import compare_with_mot
 from auditor.report import Report
+from auditor.report_cache import cached_report, keep_report, report_key
 from auditor.result_cache import caching_in, flush_results
 from auditor.sources.interface import TEXT_LIMIT, Artifact, Inventory, Source
 from auditor.waivers import DEFAULT_WAIVERS_FILE, Waiver, apply_waivers, shipped_waivers
@@ -52,6 +53,26 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     settings = settings or DetectorSettings()
     report_progress("listing files")
     inventory = _without(inventory or source.inventory(), exclude)
+    today = today or dt.date.today()
+    key = None
+    if settings.cache_folder is not None and not verify_hashes:
+        # Only what changes the report: the manifest and waivers as given, and whether the release's own count.
+        key = report_key(source, inventory, (checklist, waivers, manifest, release_files, release_waivers), today)
+        cached = cached_report(settings.cache_folder, key) if key is not None else None
+        if cached is not None:
+            return cached
+    report = _audited(source, checklist, inventory, waivers, today, report_progress, manifest, verify_hashes,
+                      hash_progress, release_files, release_waivers, settings)
+    if key is not None:
+        keep_report(settings.cache_folder, key, report)
+        flush_results()
+    return report
+
+
+def _audited(source: Source, checklist: Checklist, inventory: Inventory, waivers: list[Waiver] | None,
+             today: dt.date, report_progress: Progress, manifest: Manifest | None, verify_hashes: bool,
+             hash_progress: HashProgress | None, release_files: bool, release_waivers: bool,
+             settings: DetectorSettings) -> Report:
     report_progress("reading the documents")
     description = describe_release(inventory)
     detection = Detection()
@@ -93,7 +114,7 @@ def run_audit(source: Source, checklist: Checklist, *, waivers: list[Waiver] | N
     flush_results()
     if waivers is None:
         waivers = shipped_waivers(inventory) if release_files and release_waivers else []
-    return apply_waivers(report, waivers, today or dt.date.today()) if waivers else report
+    return apply_waivers(report, waivers, today) if waivers else report
 
 
 def _without(inventory: Inventory, exclude: frozenset[str]) -> Inventory:

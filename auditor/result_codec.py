@@ -22,6 +22,8 @@ def encode(value: Any) -> Any:
         return [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
     if isinstance(value, (tuple, list)):
         return [encode(item) for item in value]
+    if isinstance(value, dict) and all(type(key) is str for key in value):
+        return {key: encode(item) for key, item in value.items()}
     if value is None or isinstance(value, _SCALARS):
         return value
     raise TypeError(f"cannot encode {type(value).__name__}")
@@ -63,6 +65,14 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
                 raise ValueError("wrong length")
             return make([decoder(item) for decoder, item in zip(positions, raw, strict=True)])
         return fixed
+    if origin is dict and get_args(kind)[0] is str:
+        value_decoder = _decoder(get_args(kind)[1])
+
+        def mapping(raw: Any) -> Any:
+            if type(raw) is not dict:
+                raise ValueError("not a mapping")
+            return {key: value_decoder(item) for key, item in raw.items()}
+        return mapping
     if origin in (typing.Union, types.UnionType):
         options = [_decoder(option) for option in get_args(kind)]
 

@@ -55,6 +55,11 @@ class Source(ABC):
         """A URL for remote artifacts; None for local ones."""
         return None
 
+    def identity(self, artifact: Artifact) -> str | None:
+        """What changes whenever the file's content does, without reading it (a local file's size,
+        times and inode); None where the source cannot tell."""
+        return None
+
     def can_stream(self, artifact: Artifact) -> bool:
         """Whether `stream` reads the content without downloading it (false for remote sources)."""
         return True
