@@ -42,6 +42,15 @@ def audit_json(run_cli):
     return run
 
 
+@pytest.fixture
+def cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The cache on, in a folder of this test's own (the session runs without it)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("OSAID_AUDIT_CACHE", str(folder))
+    monkeypatch.delenv("OSAID_AUDIT_NO_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def isolated_client(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """No implicit token, no telemetry (which would fetch huggingface.co/api/agent-harnesses), loopback only."""

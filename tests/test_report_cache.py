@@ -19,14 +19,6 @@ from auditor.sources.git import GitRevisionSource
 from auditor.sources.local import LocalFolderSource
 
 
-@pytest.fixture
-def cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("OSAID_AUDIT_CACHE", str(folder))
-    monkeypatch.delenv("OSAID_AUDIT_NO_CACHE", raising=False)
-    return folder
-
-
 def json_report(run_cli, release: Path, *args: str) -> tuple[int, str]:
     result = run_cli(release, "--format", "json", *args)
     return result.exit_code, result.stdout

@@ -42,14 +42,6 @@ def make_release(root: Path, files: int = 90) -> Path:
     return root
 
 
-@pytest.fixture
-def cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("OSAID_AUDIT_CACHE", str(folder))
-    monkeypatch.delenv("OSAID_AUDIT_NO_CACHE", raising=False)
-    return folder
-
-
 def json_report(run_cli, release: Path, *args: str) -> str:
     result = run_cli(release, "--format", "json", "--fail-on", "never", *args)
     assert result.exit_code == 0, result.stderr
