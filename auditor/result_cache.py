@@ -19,6 +19,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -56,11 +57,17 @@ def active_cache_folder() -> Path | None:
     return _ACTIVE.get()
 
 
-def default_cache_folder() -> Path:
-    """The user cache directory (shared with the licence reference index)."""
-    from auditor.licenses.reference_index import cache_dir
+CACHE_ENV = "OSAID_AUDIT_CACHE"
 
-    return cache_dir()
+
+def default_cache_folder() -> Path:
+    """The user cache directory (shared with the licence reference index): $OSAID_AUDIT_CACHE, else
+    $XDG_CACHE_HOME/osaid-audit, else ~/.cache/osaid-audit."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "osaid-audit"
 
 
 @functools.cache

@@ -13,30 +13,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import sys
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 from auditor import __version__
 from auditor.licenses.catalog import license_class
 from auditor.licenses.reference_texts import ReferenceLicense, file_from_token, file_token, reference_licenses
 from auditor.output_file import OutputError, write_output
 from auditor.resources import package_data
-
-CACHE_ENV = "OSAID_AUDIT_CACHE"
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "osaid-audit"
+from auditor.result_cache import default_cache_folder
 
 
 def _key(normaliser_version: str) -> str:
@@ -83,7 +72,7 @@ class ReferenceIndex:
 def reference_index(normaliser_version: str, compute: Callable[[str], ReferenceData]) -> ReferenceIndex:
     """Every reference licence and its data. `compute(text)` normalises and hashes;
     `normaliser_version` names its behaviour, so a changed normaliser never reads an old cache."""
-    path = cache_dir() / f"reference-index-{_key(normaliser_version)}.json"
+    path = default_cache_folder() / f"reference-index-{_key(normaliser_version)}.json"
     try:
         return _load(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
