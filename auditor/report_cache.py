@@ -8,31 +8,35 @@ revision its commit; what listing found (findings, submodules, other revisions);
 waivers and manifest as the audit was given them; its options; and today's date, since waivers
 expire. Anything different is a miss and the audit runs as usual, its per-file results still from
 the cache. A Hub repo is not kept whole (its files are read remotely, and the listing already is
-most of the audit's cost), nor an audit that verifies hashes (that reads every byte by design).
+most of the audit's cost), nor an audit that verifies hashes (that reads every byte by design),
+nor a release of more than MAX_FILES files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 from auditor.report import Report
-from auditor.result_cache import MAX_ENTRY_BYTES, ResultCache
-from auditor.result_codec import encode
+from auditor.result_cache import ResultCache
 from auditor.sources.content_digest import tree_digest
 from auditor.sources.interface import Artifact, Inventory, Source
 
 ANALYSIS = "report"
-_ENCODED_LIMIT = MAX_ENTRY_BYTES // 2
-"""A report this large is not kept: the cache refuses entries past its limit, and the JSON around
-a report's encoding adds to it."""
+REPORT_LIMIT = 16 * 1024 * 1024
+"""The largest report kept (entries past it are neither written nor read)."""
+MAX_FILES = 20_000
+"""Releases with more files are not kept whole: encoding and decoding a report of 100,000 files
+(about 5 MB of JSON) costs 60 MB of memory, past what the tool's audit of such a tree may take,
+while its per-file results already make the repeat audit fast."""
 
 
 def report_key(source: Source, inventory: Inventory, given: tuple[Any, ...], today: dt.date) -> str | None:
     """The report's cache key, or None when this release's report is not kept whole."""
     target = inventory.target
+    if len(inventory.artifacts) > MAX_FILES:
+        return None
     if target.kind == "git" and target.commit:
         files = f"commit:{target.commit}"
     elif target.kind == "local":
@@ -56,9 +60,8 @@ def cached_report(folder: Path, key: str) -> Report | None:
 
 
 def keep_report(folder: Path, key: str, report: Report) -> None:
-    if len(json.dumps(encode(report))) <= _ENCODED_LIMIT:
-        _cache(folder).put(key, report)
+    _cache(folder).put(key, report)
 
 
 def _cache(folder: Path | None) -> ResultCache[Report]:
-    return ResultCache(folder, ANALYSIS, Report)
+    return ResultCache(folder, ANALYSIS, Report, REPORT_LIMIT)

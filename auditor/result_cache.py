@@ -186,6 +186,8 @@ class ResultCache(Generic[T]):
     kind: Any
     """The result's type (a frozen dataclass, a tuple of them, optional): entries are decoded to it
     strictly (`result_codec`), and one that does not fit is not found."""
+    max_entry_bytes: int = MAX_ENTRY_BYTES
+    """An entry larger than this is neither written nor read (a whole report may be larger)."""
 
     def key(self, content: str, *context: str) -> str:
         digest = hashlib.sha256()
@@ -207,7 +209,7 @@ class ResultCache(Generic[T]):
         except sqlite3.Error as error:
             self._failed(error)
             return False, None
-        if row is None or not isinstance(row[0], str) or len(row[0]) > MAX_ENTRY_BYTES:
+        if row is None or not isinstance(row[0], str) or len(row[0]) > self.max_entry_bytes:
             return False, None
         try:
             entry = json.loads(row[0])
@@ -225,9 +227,9 @@ class ResultCache(Generic[T]):
         written is passed over."""
         if self.folder is None or not entries or self._connection() is None:
             return
-        _Database.write(self.folder, [(self.analysis, key, json.dumps({"key": key, "result": encode(result)},
-                                                                      separators=(",", ":")))
-                                      for key, result in entries])
+        rows = [(self.analysis, key, json.dumps({"key": key, "result": encode(result)}, separators=(",", ":")))
+                for key, result in entries]
+        _Database.write(self.folder, [row for row in rows if len(row[2]) <= self.max_entry_bytes])
 
     def computed(self, content: str, context: tuple[str, ...], compute: Callable[[], T]) -> T:
         """The cached result for `content` (and `context`), else `compute()`, stored for next time."""

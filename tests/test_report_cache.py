@@ -76,6 +76,17 @@ def test_every_input_of_the_report_is_in_its_key(tmp_path: Path) -> None:
     assert key() != second
 
 
+def test_a_release_of_many_files_is_not_kept_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.report_cache as report_cache
+
+    source = LocalFolderSource(RELEASES / "open-release")
+    inventory = source.inventory()
+    given = (load_checklist("osaid-1.0"), None, None, True, True)
+    assert report_key(source, inventory, given, dt.date(2026, 12, 2)) is not None
+    monkeypatch.setattr(report_cache, "MAX_FILES", len(inventory.artifacts) - 1)
+    assert report_key(source, inventory, given, dt.date(2026, 12, 2)) is None
+
+
 def test_a_git_revision_is_keyed_by_its_commit(tmp_path: Path) -> None:
     repository = tmp_path / "repo"
     shutil.copytree(RELEASES / "open-release", repository)

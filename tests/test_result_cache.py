@@ -181,3 +181,16 @@ def test_the_codec_refuses_what_it_cannot_name() -> None:
         decode(_Other, ["x", "y"])
     with pytest.raises(ValueError):
         decode(_Other, [3])
+
+
+def test_an_entry_past_its_cache_limit_is_neither_written_nor_read(tmp_path: Path) -> None:
+    small = ResultCache(tmp_path, "sized", str, max_entry_bytes=200)
+    small.put(small.key("a"), "x" * 100)
+    small.put(small.key("b"), "x" * 300)
+    flush_results()
+    assert small.get(small.key("a")) == (True, "x" * 100)
+    assert small.get(small.key("b")) == (False, None)
+    large = ResultCache(tmp_path, "sized", str, max_entry_bytes=1000)
+    large.put(large.key("b"), "x" * 300)
+    flush_results()
+    assert large.get(large.key("b")) == (True, "x" * 300) and small.get(small.key("b")) == (False, None)
