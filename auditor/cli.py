@@ -36,34 +36,22 @@ def _environment_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in TRUE_WORDS
 
 
-def _whole_number(low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from `low` to `high`."""
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-        if not low <= number <= high:
-            raise argparse.ArgumentTypeError(f"{number} is not between {low} and {high}")
-        return number
-    return parse
-
-
-_jobs = _whole_number(1, 256)
-
-
-def _number(low: float, high: float, *, above_low: bool = False) -> Callable[[str], float]:
-    """An argparse type: a number from `low` (or above it) to `high`."""
+def _ranged(convert: Callable[[str], float], low: float, high: float, *,
+            above_low: bool = False) -> Callable[[str], float]:
+    """An argparse type: `convert(value)` (int or float), from `low` (or above it) to `high`."""
     def parse(value: str) -> float:
         try:
-            number = float(value)
+            number = convert(value)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
         if not (low < number if above_low else low <= number) or not number <= high:
-            raise argparse.ArgumentTypeError(f"{value} is not {'above' if above_low else 'at least'} {low:g} "
-                                             f"and at most {high:g}")
+            bound = f"above {low:g} and at most {high:g}" if above_low else f"between {low:g} and {high:g}"
+            raise argparse.ArgumentTypeError(f"{value} is not {bound}")
         return number
     return parse
+
+
+_jobs = _ranged(int, 1, 256)
 
 
 USAGE = """audit [run] TARGET... [options]   audit releases (run is the default command)
@@ -206,7 +194,7 @@ def _fleet_parsers(commands: argparse._SubParsersAction) -> None:
                     "any target's audit failed (each failure is a row too).")
     fleet.add_argument("targets_file", metavar="TARGETS.txt", nargs="?", type=Path, help="The targets file.")
     fleet.add_argument("--db", type=Path, required=True, help="The census database (created when absent).")
-    fleet.add_argument("--hub-top", type=_whole_number(1, 100_000), metavar="N",
+    fleet.add_argument("--hub-top", type=_ranged(int, 1, 100_000), metavar="N",
                        help="Also audit the Hub's N most-downloaded models (with --hub-search: the N most "
                             "downloaded of those that match).")
     fleet.add_argument("--hub-search", metavar="QUERY",
@@ -217,11 +205,11 @@ def _fleet_parsers(commands: argparse._SubParsersAction) -> None:
     fleet.add_argument("--dask", metavar="ADDRESS",
                        help="Run each audit as a task on this Dask scheduler (tcp://HOST:8786); needs "
                             "pip install 'osaid-audit[fleet]'.")
-    fleet.add_argument("--timeout", type=_number(0, 86_400, above_low=True), default=DEFAULT_TIMEOUT,
+    fleet.add_argument("--timeout", type=_ranged(float, 0, 86_400, above_low=True), default=DEFAULT_TIMEOUT,
                        metavar="SECONDS",
                        help=f"Seconds one audit may take before it is recorded as an error (default: "
                             f"{DEFAULT_TIMEOUT:g}).")
-    fleet.add_argument("--hub-rate", type=_number(0, 100_000), default=DEFAULT_HUB_RATE, metavar="RATE",
+    fleet.add_argument("--hub-rate", type=_ranged(float, 0, 100_000), default=DEFAULT_HUB_RATE, metavar="RATE",
                        help=f"Hub requests per second for all workers together (default: {DEFAULT_HUB_RATE:g}; "
                             "0: no limit); on a 429 every worker pauses.")
     fleet.add_argument("--refresh", action="store_true", help="Audit every target again, even one already audited.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.escape import printable
 
@@ -66,8 +67,6 @@ class AuditRecord:
 
 def audit_one(task: AuditTask) -> AuditRecord:
     """Audit `task`'s release in this process; never raises for a release's fault."""
-    from auditor import __version__
-
     started = time.monotonic()
     try:
         record = _audited(task)
@@ -75,13 +74,11 @@ def audit_one(task: AuditTask) -> AuditRecord:
         record = error_record(task, printable(str(error)))
     except Exception as error:  # noqa: BLE001 - a release that breaks the auditor is a row, not a dead fleet
         record = error_record(task, f"internal error: {type(error).__name__}: {printable(str(error))}")
-    return dataclasses.replace(record, seconds=round(time.monotonic() - started, 3), tool_version=__version__)
+    return dataclasses.replace(record, seconds=round(time.monotonic() - started, 3))
 
 
-def error_record(task: AuditTask, error: str, revision: str | None = None) -> AuditRecord:
-    from auditor import __version__
-
-    return AuditRecord(task.location, task.rev, revision, __version__, task.checklist, None, error=error)
+def error_record(task: AuditTask, error: str) -> AuditRecord:
+    return AuditRecord(task.location, task.rev, None, __version__, task.checklist, None, error=error)
 
 
 def record_from_report(location: str, rev: str | None, revision: str, report: Report) -> AuditRecord:
@@ -109,7 +106,8 @@ def _audited(task: AuditTask) -> AuditRecord:
     cache = _cache_folder() if task.use_cache else None
     checklist = _checklist(task.checklist, cache)
     if revision == task.current_revision:
-        return AuditRecord(task.location, task.rev, revision, "", checklist.id, checklist.version, skipped=True)
+        return AuditRecord(task.location, task.rev, revision, __version__, checklist.id, checklist.version,
+                           skipped=True)
     # An adopter's census: a release's own waivers do not excuse it.
     report = run_audit(source, checklist, inventory=inventory, release_waivers=False,
                        settings=DetectorSettings(cache, 1))
